@@ -1,0 +1,641 @@
+/* Streaming CSV reader on libcsv (rows queued per input chunk) and an RFC 4180 writer. */
+#include "csvio.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "banned.h"
+
+#define CHUNK (64u * 1024u)
+
+/*
+ * libcsv's realloc hook takes no context, so the field cap it enforces lives
+ * here, per thread.  csv_parse() then fails with CSV_ENOMEM and we report the
+ * cap rather than an out-of-memory condition.
+ */
+static _Thread_local size_t field_cap = LMI_CSV_MAX_FIELD;
+static _Thread_local int cap_hit;
+
+static void *capped_realloc(void *p, size_t n)
+{
+	if (n > field_cap + 256) {
+		cap_hit = 1;
+		return NULL;
+	}
+	return realloc(p, n);
+}
+
+/* Spaces are data: RFC 4180 keeps them, libcsv would trim them by default. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void set_err(struct lmi_csv *r, int status, unsigned long line, const char *msg)
+{
+	if (r->status != LMI_OK)
+		return;
+	r->status = status;
+	r->err_line = line;
+	r->err_at = r->nrows;
+	snprintf(r->err, sizeof(r->err), "%s", msg);
+}
+
+static int reserve(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, ncap * size);
+	if (np == NULL)
+		return -1;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}
+
+int lmi_utf8_valid(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char c = s[i];
+		size_t k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			k = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3;
+			cp = c & 0x07;
+		} else {
+			return 0;
+		}
+		if (n - i <= k)
+			return 0;
+		for (size_t j = 1; j <= k; j++) {
+			if ((s[i + j] & 0xC0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + j] & 0x3F);
+		}
+		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
+			return 0;
+		i += k + 1;
+	}
+	return 1;
+}
+
+static int ascii_only(const unsigned char *s, size_t n)
+{
+	uint64_t acc = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= s[i];
+	return (acc & 0x8080808080808080ull) == 0;
+}
+
+/* fstart and flen grow together under one capacity. */
+static int grow_fields(struct lmi_csv *r)
+{
+	size_t cap = r->fcap;
+
+	if (r->nf < cap)
+		return 0;
+	if (reserve((void **)&r->fstart, &cap, r->nf + 1, sizeof(size_t)) != 0)
+		return -1;
+	cap = r->fcap;
+	if (reserve((void **)&r->flen, &cap, r->nf + 1, sizeof(size_t)) != 0)
+		return -1;
+	r->fcap = cap;
+	return 0;
+}
+
+static void on_field(void *data, size_t n, void *ctx)
+{
+	struct lmi_csv *r = ctx;
+	char msg[96];
+
+	if (r->status != LMI_OK)
+		return;
+	if (n > r->max_field) {
+		snprintf(msg, sizeof(msg), "field exceeds %zu bytes", r->max_field);
+		set_err(r, LMI_ETOOBIG, r->line, msg);
+		return;
+	}
+	if (r->nf - r->cur_first >= LMI_CSV_MAX_FIELDS) {
+		snprintf(msg, sizeof(msg), "row exceeds %u fields", LMI_CSV_MAX_FIELDS);
+		set_err(r, LMI_ETOOBIG, r->line, msg);
+		return;
+	}
+	if (n > 0 && memchr(data, '\0', n) != NULL) {
+		snprintf(msg, sizeof(msg), "NUL byte in field %zu", r->nf - r->cur_first + 1);
+		set_err(r, LMI_EPARSE, r->line, msg);
+		return;
+	}
+	if (!ascii_only(data, n) && !lmi_utf8_valid(data, n)) {
+		snprintf(msg, sizeof(msg),
+			 "invalid UTF-8 in field %zu (convert it, e.g. lmi ingest --encoding cp949)",
+			 r->nf - r->cur_first + 1);
+		set_err(r, LMI_EPARSE, r->line, msg);
+		return;
+	}
+	if (reserve((void **)&r->arena, &r->acap, r->alen + n + 1, 1) != 0 || grow_fields(r) != 0) {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		return;
+	}
+	if (n > 0)
+		memcpy(r->arena + r->alen, data, n);
+	r->arena[r->alen + n] = '\0';
+	r->fstart[r->nf] = r->alen;
+	r->flen[r->nf] = n;
+	r->alen += n + 1;
+	r->nf++;
+}
+
+static unsigned long count_newlines(const struct lmi_csv *r, size_t first, size_t n)
+{
+	unsigned long k = 0;
+
+	for (size_t i = first; i < first + n; i++) {
+		const char *s = r->arena + r->fstart[i];
+		const char *end = s + r->flen[i];
+
+		for (; s < end; s++)
+			k += *s == '\n';
+	}
+	return k;
+}
+
+static void on_row(int c, void *ctx)
+{
+	struct lmi_csv *r = ctx;
+	size_t n = r->nf - r->cur_first;
+	unsigned long start = r->line;
+
+	if (r->status != LMI_OK)
+		return;
+	if (n == 0) {
+		/* An empty line, or the LF of a CRLF pair (CSV_REPALL_NL reports both). */
+		if (c == '\n' && r->pending_cr)
+			r->pending_cr = 0;
+		else if (c == '\n' || c == '\r')
+			r->line++;
+		r->pending_cr = c == '\r';
+		return;
+	}
+	r->line += count_newlines(r, r->cur_first, n) + (c == '\n' || c == '\r');
+	r->pending_cr = c == '\r';
+	if (reserve((void **)&r->rows, &r->rcap, r->nrows + 1, sizeof(*r->rows)) != 0) {
+		set_err(r, LMI_ENOMEM, start, "out of memory");
+		return;
+	}
+	r->rows[r->nrows].first = r->cur_first;
+	r->rows[r->nrows].n = n;
+	r->rows[r->nrows].line = start;
+	r->nrows++;
+	r->cur_first = r->nf;
+}
+
+/* Drops delivered rows, keeping the fields of a record not yet complete. */
+static void compact(struct lmi_csv *r)
+{
+	size_t keep = r->nf - r->cur_first;
+	size_t base = keep ? r->fstart[r->cur_first] : r->alen;
+
+	if (keep) {
+		memmove(r->arena, r->arena + base, r->alen - base);
+		for (size_t i = 0; i < keep; i++) {
+			r->fstart[i] = r->fstart[r->cur_first + i] - base;
+			r->flen[i] = r->flen[r->cur_first + i];
+		}
+	}
+	r->alen -= base;
+	r->nf = keep;
+	r->cur_first = 0;
+	r->nrows = 0;
+	r->rpos = 0;
+}
+
+static void parse_error(struct lmi_csv *r, int csverr, int at_end)
+{
+	char msg[96];
+
+	if (cap_hit) {
+		snprintf(msg, sizeof(msg), "field exceeds %zu bytes", r->max_field);
+		set_err(r, LMI_ETOOBIG, r->line, msg);
+	} else if (csverr == CSV_EPARSE && at_end) {
+		set_err(r, LMI_EPARSE, r->line, "unterminated quoted field");
+	} else if (csverr == CSV_EPARSE) {
+		set_err(r, LMI_EPARSE, r->line, "stray quote (a quote inside an unquoted field, "
+			"or text after a closing quote)");
+	} else {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+	}
+}
+
+/* Feeds one more chunk to libcsv.  Returns 1 if bytes were parsed, 0 at the end. */
+static int fill(struct lmi_csv *r)
+{
+	size_t got, off = 0;
+
+	if (r->eof)
+		return 0;
+	got = fread(r->in, 1, CHUNK, r->fp);
+	if (got < CHUNK && ferror(r->fp)) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "read error: %s", strerror(errno));
+		set_err(r, LMI_EIO, r->line, msg);
+		r->eof = 1;
+		return 0;
+	}
+	if (!r->started && got > 0) {
+		r->started = 1;
+		if (got >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0)
+			off = 3;
+	}
+	field_cap = r->max_field;
+	cap_hit = 0;
+	if (got > off && csv_parse(&r->p, r->in + off, got - off, on_field, on_row, r) != got - off)
+		parse_error(r, csv_error(&r->p), 0);
+	if (got == 0) {
+		r->eof = 1;
+		if (csv_fini(&r->p, on_field, on_row, r) != 0)
+			parse_error(r, csv_error(&r->p), 1);
+		return 0;
+	}
+	return 1;
+}
+
+/* Takes the next queued record, reading more input as needed. */
+static int next_raw(struct lmi_csv *r, struct lmi_csv_row *row)
+{
+	struct lmi_csv_pending *pr;
+
+	while (r->rpos >= r->nrows) {
+		if (r->status != LMI_OK)
+			return r->status;
+		compact(r);
+		if (!fill(r) && r->nrows == 0)
+			return r->status != LMI_OK ? r->status : 0;
+	}
+	if (r->status != LMI_OK && r->rpos >= r->err_at)
+		return r->status;
+	pr = &r->rows[r->rpos++];
+	if (reserve((void **)&r->outf, &r->outcap, pr->n, sizeof(char *)) != 0)
+		return LMI_ENOMEM;
+	for (size_t i = 0; i < pr->n; i++)
+		r->outf[i] = r->arena + r->fstart[pr->first + i];
+	row->n = pr->n;
+	row->f = r->outf;
+	row->len = r->flen + pr->first;
+	row->line = pr->line;
+	return 1;
+}
+
+struct lmi_csv_row *lmi_csv_row_dup(const struct lmi_csv_row *src)
+{
+	size_t bytes = 0, head = sizeof(struct lmi_csv_row) + src->n * (sizeof(char *) + sizeof(size_t));
+	struct lmi_csv_row *d;
+	char *p;
+
+	for (size_t i = 0; i < src->n; i++)
+		bytes += src->len[i] + 1;
+	d = malloc(head + bytes + 1);
+	if (d == NULL)
+		return NULL;
+	d->f = (char **)(void *)(d + 1);
+	d->len = (size_t *)(void *)(d->f + src->n);
+	p = (char *)d + head;
+	for (size_t i = 0; i < src->n; i++) {
+		memcpy(p, src->f[i], src->len[i]);
+		p[src->len[i]] = '\0';
+		d->f[i] = p;
+		d->len[i] = src->len[i];
+		p += src->len[i] + 1;
+	}
+	d->n = src->n;
+	d->line = src->line;
+	return d;
+}
+
+int lmi_csv_row_equal(const struct lmi_csv_row *a, const struct lmi_csv_row *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->len[i] != b->len[i] || memcmp(a->f[i], b->f[i], a->len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static int keep_header(struct lmi_csv *r, const struct lmi_csv_row *src)
+{
+	struct lmi_csv_row *d = lmi_csv_row_dup(src);
+
+	if (d == NULL)
+		return LMI_ENOMEM;
+	free(r->hdr_mem);
+	r->hdr_mem = (char *)d;
+	r->header = *d;
+	return LMI_OK;
+}
+
+/* Column names "1".."N" for headerless input. */
+static int number_header(struct lmi_csv *r, size_t n)
+{
+	size_t bytes = n * 8;
+	char *p;
+
+	free(r->hdr_mem);
+	r->hdr_mem = malloc(n * (sizeof(char *) + sizeof(size_t)) + bytes + 1);
+	if (r->hdr_mem == NULL)
+		return LMI_ENOMEM;
+	r->header.f = (char **)(void *)r->hdr_mem;
+	r->header.len = (size_t *)(void *)(r->hdr_mem + n * sizeof(char *));
+	p = r->hdr_mem + n * (sizeof(char *) + sizeof(size_t));
+	for (size_t i = 0; i < n; i++) {
+		int k = snprintf(p, 8, "%zu", i + 1);
+
+		r->header.f[i] = p;
+		r->header.len[i] = (size_t)k;
+		p += k + 1;
+	}
+	r->header.n = n;
+	r->header.line = 0;
+	return LMI_OK;
+}
+
+static int init_reader(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	r->flags = o ? o->flags : 0;
+	r->delim = o && o->delim ? o->delim : ',';
+	r->max_field = o && o->max_field ? o->max_field : LMI_CSV_MAX_FIELD;
+	r->line = 1;
+	if (path == NULL || strcmp(path, "-") == 0) {
+		r->name = "<stdin>";
+		r->fp = stdin;
+	} else {
+		r->name = path;
+		r->fp = fopen(path, "rb");
+		if (r->fp == NULL) {
+			snprintf(r->err, sizeof(r->err), "%s", strerror(errno));
+			return LMI_EIO;
+		}
+		r->own_fp = 1;
+	}
+	r->in = malloc(CHUNK);
+	if (r->in == NULL || csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+		snprintf(r->err, sizeof(r->err), "out of memory");
+		return LMI_ENOMEM;
+	}
+	r->parser_ready = 1;
+	csv_set_delim(&r->p, r->delim);
+	csv_set_space_func(&r->p, no_space);
+	csv_set_realloc_func(&r->p, capped_realloc);
+	return LMI_OK;
+}
+
+/* Reads the header of `path` into r (used for --header-from). */
+static int header_from(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *o)
+{
+	struct lmi_csv h;
+	struct lmi_csv_opts ho = *o;
+	int rc;
+
+	ho.flags = 0;
+	ho.header_from = NULL;
+	rc = lmi_csv_open(&h, path, &ho);
+	if (rc == LMI_OK && h.header.n == 0) {
+		snprintf(h.err, sizeof(h.err), "no header row in '%s'", path);
+		rc = LMI_EPARSE;
+	}
+	if (rc == LMI_OK)
+		rc = keep_header(r, &h.header);
+	else
+		snprintf(r->err, sizeof(r->err), "%s", h.err);
+	lmi_csv_close(&h);
+	return rc;
+}
+
+int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *opts)
+{
+	struct lmi_csv_row row;
+	int rc = init_reader(r, path, opts);
+
+	if (rc != LMI_OK)
+		return rc;
+	if (opts && opts->header_from)
+		return header_from(r, opts->header_from, opts);
+	rc = next_raw(r, &row);
+	if (rc <= 0)
+		return rc;
+	if (r->flags & LMI_CSV_NO_HEADER) {
+		r->rpos--;
+		r->have_peek = 1;
+		return number_header(r, row.n);
+	}
+	return keep_header(r, &row);
+}
+
+int lmi_csv_next(struct lmi_csv *r, struct lmi_csv_row *row)
+{
+	char msg[96];
+	int rc;
+
+	for (;;) {
+		rc = next_raw(r, row);
+		if (rc <= 0)
+			return rc;
+		if ((r->flags & LMI_CSV_SKIP_HEADERS) && lmi_csv_row_equal(row, &r->header)) {
+			r->headers_skipped++;
+			continue;
+		}
+		break;
+	}
+	if (!(r->flags & LMI_CSV_RAGGED) && row->n != r->header.n) {
+		snprintf(msg, sizeof(msg), "expected %zu fields, found %zu", r->header.n, row->n);
+		r->status = LMI_EPARSE;
+		r->err_at = 0;
+		r->err_line = row->line;
+		snprintf(r->err, sizeof(r->err), "%s", msg);
+		return LMI_EPARSE;
+	}
+	return 1;
+}
+
+void lmi_csv_close(struct lmi_csv *r)
+{
+	if (r->own_fp && r->fp)
+		fclose(r->fp);
+	if (r->parser_ready)
+		csv_free(&r->p);
+	free(r->in);
+	free(r->arena);
+	free(r->fstart);
+	free(r->flen);
+	free(r->rows);
+	free(r->outf);
+	free(r->hdr_mem);
+	r->fp = NULL;
+	r->own_fp = 0;
+	r->parser_ready = 0;
+	r->in = NULL;
+	r->arena = NULL;
+	r->fstart = r->flen = NULL;
+	r->rows = NULL;
+	r->outf = NULL;
+	r->hdr_mem = NULL;
+	r->header.n = 0;
+}
+
+int lmi_csv_col(const struct lmi_csv *r, const char *name)
+{
+	for (size_t i = 0; i < r->header.n; i++)
+		if (strcmp(r->header.f[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+int lmi_csv_col_spec(const struct lmi_csv *r, const char *spec)
+{
+	int i = lmi_csv_col(r, spec);
+	long long v;
+	const char *e;
+
+	if (i >= 0)
+		return i;
+	if (lmi_parse_long(spec, 1, (long long)r->header.n, &v, &e) == 0)
+		return (int)v - 1;
+	return -1;
+}
+
+/* ---- writer ---- */
+
+void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim)
+{
+	memset(w, 0, sizeof(*w));
+	w->fp = fp;
+	w->delim = delim ? delim : ',';
+}
+
+static int wflush(struct lmi_csvw *w)
+{
+	if (w->status != LMI_OK)
+		return w->status;
+	if (w->len > 0 && fwrite(w->buf, 1, w->len, w->fp) != w->len)
+		w->status = LMI_EIO;
+	w->len = 0;
+	w->rowstart = 0;
+	return w->status;
+}
+
+static int wreserve(struct lmi_csvw *w, size_t more)
+{
+	if (w->status != LMI_OK)
+		return w->status;
+	if (w->len + more > CHUNK && w->len > 0 && w->nfield == 0)
+		wflush(w);
+	if (reserve((void **)&w->buf, &w->cap, w->len + more, 1) != 0)
+		w->status = LMI_ENOMEM;
+	return w->status;
+}
+
+static int needs_quotes(const struct lmi_csvw *w, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\n' || c == '\r' || c == w->delim)
+			return 1;
+	}
+	return 0;
+}
+
+int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
+{
+	if (wreserve(w, 2 * n + 3) != LMI_OK)
+		return w->status;
+	if (w->nfield++ > 0)
+		w->buf[w->len++] = (char)w->delim;
+	if (!needs_quotes(w, s, n)) {
+		memcpy(w->buf + w->len, s, n);
+		w->len += n;
+		return LMI_OK;
+	}
+	w->buf[w->len++] = '"';
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '"')
+			w->buf[w->len++] = '"';
+		w->buf[w->len++] = s[i];
+	}
+	w->buf[w->len++] = '"';
+	return LMI_OK;
+}
+
+int lmi_csvw_str(struct lmi_csvw *w, const char *s)
+{
+	return lmi_csvw_field(w, s ? s : "", s ? strlen(s) : 0);
+}
+
+int lmi_csvw_endrow(struct lmi_csvw *w)
+{
+	if (wreserve(w, 3) != LMI_OK)
+		return w->status;
+	/* A lone empty field would read back as a blank line, which readers skip. */
+	if (w->nfield == 1 && w->len == w->rowstart) {
+		w->buf[w->len++] = '"';
+		w->buf[w->len++] = '"';
+	}
+	w->buf[w->len++] = '\n';
+	w->nfield = 0;
+	w->rowstart = w->len;
+	if (w->len >= CHUNK)
+		return wflush(w);
+	return LMI_OK;
+}
+
+int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row)
+{
+	for (size_t i = 0; i < row->n; i++)
+		lmi_csvw_field(w, row->f[i], row->len[i]);
+	return lmi_csvw_endrow(w);
+}
+
+int lmi_csvw_flush(struct lmi_csvw *w)
+{
+	if (wflush(w) == LMI_OK && fflush(w->fp) != 0)
+		w->status = LMI_EIO;
+	return w->status;
+}
+
+void lmi_csvw_release(struct lmi_csvw *w)
+{
+	free(w->buf);
+	w->buf = NULL;
+	w->len = w->cap = 0;
+}

@@ -1,0 +1,145 @@
+/* Streaming CSV reader on libcsv with line numbers and strict checks, and an RFC 4180 writer. */
+#ifndef LMI_CSVIO_H
+#define LMI_CSVIO_H
+
+#include <csv.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum lmi_csv_flags {
+	LMI_CSV_NO_HEADER = 1 << 0,  /* first row is data; columns are named "1".."N" */
+	LMI_CSV_SKIP_HEADERS = 1 << 1, /* drop data rows identical to the header */
+	LMI_CSV_RAGGED = 1 << 2,     /* allow rows whose field count differs from the header */
+};
+
+#define LMI_CSV_MAX_FIELD (16u << 20) /* default cap on one field, bytes */
+#define LMI_CSV_MAX_FIELDS 100000u    /* default cap on fields per row */
+
+struct lmi_csv_opts {
+	unsigned flags;
+	unsigned char delim;     /* 0 means ',' */
+	const char *header_from; /* read the header from this file's first row; input has none */
+	size_t max_field;        /* 0 means LMI_CSV_MAX_FIELD */
+};
+
+/*
+ * One record.  f[i] is NUL-terminated and len[i] is its length in bytes.  The
+ * pointers are valid only until the next lmi_csv_next() or lmi_csv_close().
+ * `line` is the physical line on which the record starts (1-based).
+ */
+struct lmi_csv_row {
+	size_t n;
+	char **f;
+	size_t *len;
+	unsigned long line;
+};
+
+struct lmi_csv_pending {
+	size_t first; /* index of the first field in the queue */
+	size_t n;
+	unsigned long line;
+};
+
+struct lmi_csv {
+	/* Public, read-only. */
+	const char *name;          /* file name for messages; "<stdin>" for standard input */
+	struct lmi_csv_row header; /* n == 0 when the input was empty */
+	unsigned long err_line;    /* line of the error when a call returned < 0 */
+	char err[256];             /* message of the last error, without file:line */
+	unsigned long long headers_skipped;
+
+	/* Private. */
+	FILE *fp;
+	int own_fp;
+	unsigned flags;
+	unsigned char delim;
+	size_t max_field;
+	struct csv_parser p;
+	int parser_ready;
+	int eof;
+	int started; /* first byte seen (BOM check done) */
+	int pending_cr;
+	int status; /* first error seen by a callback, LMI_OK if none */
+	size_t err_at; /* rows queued before the error */
+	unsigned long line;
+	unsigned char *in;
+	char *arena;
+	size_t alen, acap;
+	size_t *fstart, *flen;
+	size_t nf, fcap;
+	size_t cur_first;
+	struct lmi_csv_pending *rows;
+	size_t nrows, rcap, rpos;
+	char **outf;
+	size_t *outlen;
+	size_t outcap;
+	int have_peek; /* with LMI_CSV_NO_HEADER the first row is held back */
+	char *hdr_mem;
+};
+
+/*
+ * Opens `path` (NULL or "-" for stdin) and reads the header row.  Returns
+ * LMI_OK, or a negative status with r->err (and r->err_line) set; call
+ * lmi_csv_close() in both cases.  An empty input is not an error: then
+ * r->header.n == 0 and lmi_csv_next() returns 0.
+ */
+int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *opts);
+
+/*
+ * Reads the next record into *row.  Returns 1 for a record, 0 at end of
+ * input, or a negative status with r->err and r->err_line set.  Errors:
+ * unterminated quote, stray quote, wrong field count (unless LMI_CSV_RAGGED),
+ * invalid UTF-8, a NUL byte, a field over the size cap, a read error.
+ * Records before the faulty one are all returned first.
+ */
+int lmi_csv_next(struct lmi_csv *r, struct lmi_csv_row *row);
+
+/*
+ * Copies a row into one allocation (fields, lengths and bytes); free() it.
+ * Returns NULL when out of memory.
+ */
+struct lmi_csv_row *lmi_csv_row_dup(const struct lmi_csv_row *src);
+
+/* Returns 1 when both rows have the same fields byte for byte, else 0. */
+int lmi_csv_row_equal(const struct lmi_csv_row *a, const struct lmi_csv_row *b);
+
+/* Releases everything; safe after a failed open and on a zeroed struct. */
+void lmi_csv_close(struct lmi_csv *r);
+
+/* Returns the 0-based index of the header column `name`, or -1. */
+int lmi_csv_col(const struct lmi_csv *r, const char *name);
+
+/*
+ * Resolves a column given by name or, when it is all digits and no column has
+ * that name, by 1-based position.  Returns the 0-based index or -1.
+ */
+int lmi_csv_col_spec(const struct lmi_csv *r, const char *spec);
+
+/* Returns 1 when the string is valid UTF-8 (no overlongs, no surrogates), else 0. */
+int lmi_utf8_valid(const unsigned char *s, size_t n);
+
+/*
+ * RFC 4180 writer: fields are quoted only when they hold the delimiter, a
+ * quote, CR or LF; quotes are doubled; rows end with LF.  Output is buffered
+ * in w; lmi_csvw_flush() must be called at the end.  Write errors are sticky:
+ * every call after one returns LMI_EIO.
+ */
+struct lmi_csvw {
+	FILE *fp;
+	unsigned char delim;
+	char *buf;
+	size_t len, cap;
+	size_t nfield;
+	size_t rowstart;
+	int status;
+};
+
+void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim);
+int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n);
+int lmi_csvw_str(struct lmi_csvw *w, const char *s);
+int lmi_csvw_endrow(struct lmi_csvw *w);
+int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row);
+int lmi_csvw_flush(struct lmi_csvw *w);
+void lmi_csvw_release(struct lmi_csvw *w);
+
+#endif
