@@ -37,7 +37,7 @@ void lmi_format_date(long days, char out[11]);
  * ("3,000,000"), an optional decimal part, spaces, and an optional unit
  * "원", "KRW", "만원" (x 10,000) or "천원" (x 1,000).  Returns LMI_OK with *v
  * set, LMI_PARSE_EMPTY for empty or "협의", "회사내규", "면접후결정",
- * "추후협의", or LMI_EPARSE.  Negative amounts are LMI_EPARSE.
+ * "추후협의" or "-", or LMI_EPARSE.  Negative amounts are LMI_EPARSE.
  */
 int lmi_parse_money(const char *s, double *v);
 
