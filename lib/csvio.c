@@ -103,18 +103,60 @@ int lmi_utf8_valid(const unsigned char *s, size_t n)
 	return 1;
 }
 
-static int ascii_only(const unsigned char *s, size_t n)
+/*
+ * Word-at-a-time byte tests (SWAR): HASZERO(v) is non-zero exactly when some
+ * byte of v is zero, and HASBYTE(v, c) when some byte equals c.  Fields are
+ * short, so one pass that copies and tests beats several memchr() calls.
+ */
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+#define HASZERO(v) (((v) - ONES) & ~(v) & HIGHS)
+#define HASBYTE(v, c) HASZERO((v) ^ (ONES * (unsigned char)(c)))
+
+enum { SCAN_HIGH = 1, SCAN_NUL = 2, SCAN_NL = 4 };
+
+/* The last n < 8 bytes of a field as a word, padded with 0x01, which no test matches. */
+static inline uint64_t tail_word(const unsigned char *s, size_t n)
 {
-	uint64_t acc = 0, w;
+	unsigned char b[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	uint64_t w;
+
+	for (size_t j = 0; j < n; j++)
+		b[j] = s[j];
+	memcpy(&w, b, 8);
+	return w;
+}
+
+/* Copies n bytes from src to dst and says whether they hold non-ASCII, NUL or LF bytes. */
+static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
+{
+	uint64_t hi = 0, nul = 0, nl = 0, w;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, s + i, 8);
-		acc |= w;
+		memcpy(&w, src + i, 8);
+		memcpy(dst + i, &w, 8);
+		hi |= w;
+		nul |= HASZERO(w);
+		nl |= HASBYTE(w, '\n');
 	}
-	for (; i < n; i++)
-		acc |= s[i];
-	return (acc & 0x8080808080808080ull) == 0;
+	if (i < n) {
+		w = tail_word(src + i, n - i);
+		memcpy(dst + i, src + i, n - i);
+		hi |= w;
+		nul |= HASZERO(w);
+		nl |= HASBYTE(w, '\n');
+	}
+	return ((hi & HIGHS) ? SCAN_HIGH : 0) | (nul ? SCAN_NUL : 0) | (nl ? SCAN_NL : 0);
+}
+
+static unsigned long count_lf(const char *s, size_t n)
+{
+	unsigned long k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k += s[i] == '\n';
+	return k;
 }
 
 /* fstart and flen grow together under one capacity. */
@@ -137,6 +179,8 @@ static void on_field(void *data, size_t n, void *ctx)
 {
 	struct lmi_csv *r = ctx;
 	char msg[96];
+	unsigned scan;
+	char *dst;
 
 	if (r->status != LMI_OK)
 		return;
@@ -150,43 +194,36 @@ static void on_field(void *data, size_t n, void *ctx)
 		set_err(r, LMI_ETOOBIG, r->line, msg);
 		return;
 	}
-	if (n > 0 && memchr(data, '\0', n) != NULL) {
+	if (r->alen + n + 1 > r->acap &&
+	    reserve((void **)&r->arena, &r->acap, r->alen + n + 1, 1) != 0) {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		return;
+	}
+	if (grow_fields(r) != 0) {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		return;
+	}
+	dst = r->arena + r->alen;
+	scan = copy_scan(dst, data, n);
+	if (scan & SCAN_NUL) {
 		snprintf(msg, sizeof(msg), "NUL byte in field %zu", r->nf - r->cur_first + 1);
 		set_err(r, LMI_EPARSE, r->line, msg);
 		return;
 	}
-	if (!ascii_only(data, n) && !lmi_utf8_valid(data, n)) {
+	if ((scan & SCAN_HIGH) && !lmi_utf8_valid((const unsigned char *)dst, n)) {
 		snprintf(msg, sizeof(msg),
 			 "invalid UTF-8 in field %zu (convert it, e.g. lmi ingest --encoding cp949)",
 			 r->nf - r->cur_first + 1);
 		set_err(r, LMI_EPARSE, r->line, msg);
 		return;
 	}
-	if (reserve((void **)&r->arena, &r->acap, r->alen + n + 1, 1) != 0 || grow_fields(r) != 0) {
-		set_err(r, LMI_ENOMEM, r->line, "out of memory");
-		return;
-	}
-	if (n > 0)
-		memcpy(r->arena + r->alen, data, n);
-	r->arena[r->alen + n] = '\0';
+	if (scan & SCAN_NL)
+		r->row_lf += count_lf(dst, n);
+	dst[n] = '\0';
 	r->fstart[r->nf] = r->alen;
 	r->flen[r->nf] = n;
 	r->alen += n + 1;
 	r->nf++;
-}
-
-static unsigned long count_newlines(const struct lmi_csv *r, size_t first, size_t n)
-{
-	unsigned long k = 0;
-
-	for (size_t i = first; i < first + n; i++) {
-		const char *s = r->arena + r->fstart[i];
-		const char *end = s + r->flen[i];
-
-		for (; s < end; s++)
-			k += *s == '\n';
-	}
-	return k;
 }
 
 static void on_row(int c, void *ctx)
@@ -206,7 +243,8 @@ static void on_row(int c, void *ctx)
 		r->pending_cr = c == '\r';
 		return;
 	}
-	r->line += count_newlines(r, r->cur_first, n) + (c == '\n' || c == '\r');
+	r->line += r->row_lf + (c == '\n' || c == '\r');
+	r->row_lf = 0;
 	r->pending_cr = c == '\r';
 	if (reserve((void **)&r->rows, &r->rcap, r->nrows + 1, sizeof(*r->rows)) != 0) {
 		set_err(r, LMI_ENOMEM, start, "out of memory");
@@ -567,18 +605,23 @@ static int wreserve(struct lmi_csvw *w, size_t more)
 
 static int needs_quotes(const struct lmi_csvw *w, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
+	uint64_t v, hit = 0;
+	size_t i = 0;
 
-		if (c == '"' || c == '\n' || c == '\r' || c == w->delim)
-			return 1;
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&v, s + i, 8);
+		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r') | HASBYTE(v, w->delim);
 	}
-	return 0;
+	if (i < n) {
+		v = tail_word((const unsigned char *)s + i, n - i);
+		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r') | HASBYTE(v, w->delim);
+	}
+	return hit != 0;
 }
 
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
 {
-	if (wreserve(w, 2 * n + 3) != LMI_OK)
+	if ((w->len + 2 * n + 3 > w->cap || w->status != LMI_OK) && wreserve(w, 2 * n + 3) != LMI_OK)
 		return w->status;
 	if (w->nfield++ > 0)
 		w->buf[w->len++] = (char)w->delim;
@@ -588,10 +631,15 @@ int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
 		return LMI_OK;
 	}
 	w->buf[w->len++] = '"';
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '"')
+	for (const char *end = s + n; s < end;) {
+		const char *q = memchr(s, '"', (size_t)(end - s));
+		size_t seg = q ? (size_t)(q - s) + 1 : (size_t)(end - s);
+
+		memcpy(w->buf + w->len, s, seg);
+		w->len += seg;
+		if (q)
 			w->buf[w->len++] = '"';
-		w->buf[w->len++] = s[i];
+		s += seg;
 	}
 	w->buf[w->len++] = '"';
 	return LMI_OK;

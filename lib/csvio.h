@@ -59,6 +59,7 @@ struct lmi_csv {
 	int eof;
 	int started; /* first byte seen (BOM check done) */
 	int pending_cr;
+	unsigned long row_lf; /* LF bytes inside the fields of the record being read */
 	int status; /* first error seen by a callback, LMI_OK if none */
 	size_t err_at; /* rows queued before the error */
 	unsigned long line;
