@@ -45,7 +45,7 @@ static unsigned char parse_delim(const char *arg)
 	if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0)
 		return '\t';
 	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' || arg[0] == '\r')
-		lmi_usage_error(usage, "delimiter must be one character other than quote or newline");
+		lmi_usage_error(usage, "delimiter must be one character, not a quote or newline");
 	return (unsigned char)arg[0];
 }
 

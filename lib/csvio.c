@@ -211,9 +211,8 @@ static void on_field(void *data, size_t n, void *ctx)
 		return;
 	}
 	if ((scan & SCAN_HIGH) && !lmi_utf8_valid((const unsigned char *)dst, n)) {
-		snprintf(msg, sizeof(msg),
-			 "invalid UTF-8 in field %zu (convert it, e.g. lmi ingest --encoding cp949)",
-			 r->nf - r->cur_first + 1);
+		snprintf(msg, sizeof(msg), "invalid UTF-8 in field %zu (%s)", r->nf - r->cur_first + 1,
+			 "convert it, e.g. lmi ingest --encoding cp949");
 		set_err(r, LMI_EPARSE, r->line, msg);
 		return;
 	}
@@ -356,7 +355,8 @@ static int next_raw(struct lmi_csv *r, struct lmi_csv_row *row)
 
 struct lmi_csv_row *lmi_csv_row_dup(const struct lmi_csv_row *src)
 {
-	size_t bytes = 0, head = sizeof(struct lmi_csv_row) + src->n * (sizeof(char *) + sizeof(size_t));
+	size_t per = sizeof(char *) + sizeof(size_t);
+	size_t bytes = 0, head = sizeof(struct lmi_csv_row) + src->n * per;
 	struct lmi_csv_row *d;
 	char *p;
 
@@ -621,7 +621,9 @@ static int needs_quotes(const struct lmi_csvw *w, const char *s, size_t n)
 
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
 {
-	if ((w->len + 2 * n + 3 > w->cap || w->status != LMI_OK) && wreserve(w, 2 * n + 3) != LMI_OK)
+	int room = w->len + 2 * n + 3 <= w->cap && w->status == LMI_OK;
+
+	if (!room && wreserve(w, 2 * n + 3) != LMI_OK)
 		return w->status;
 	if (w->nfield++ > 0)
 		w->buf[w->len++] = (char)w->delim;

@@ -41,7 +41,10 @@ void lmi_format_date(long days, char out[11]);
  */
 int lmi_parse_money(const char *s, double *v);
 
-/* Parses a plain decimal number (strtod, whole string, finite).  LMI_OK, LMI_PARSE_EMPTY or LMI_EPARSE. */
+/*
+ * Parses a plain decimal number (strtod over the whole string, finite).
+ * Returns LMI_OK, LMI_PARSE_EMPTY or LMI_EPARSE.
+ */
 int lmi_parse_num(const char *s, double *v);
 
 /*
