@@ -211,8 +211,8 @@ static void on_field(void *data, size_t n, void *ctx)
 		return;
 	}
 	if ((scan & SCAN_HIGH) && !lmi_utf8_valid((const unsigned char *)dst, n)) {
-		snprintf(msg, sizeof(msg), "invalid UTF-8 in field %zu (%s)", r->nf - r->cur_first + 1,
-			 "convert it, e.g. lmi ingest --encoding cp949");
+		snprintf(msg, sizeof(msg), "invalid UTF-8 in field %zu (%s)",
+			 r->nf - r->cur_first + 1, "convert it, e.g. lmi ingest --encoding cp949");
 		set_err(r, LMI_EPARSE, r->line, msg);
 		return;
 	}
