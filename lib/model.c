@@ -1,0 +1,1476 @@
+/* Logistic regression by IRLS on GSL, one-hot encoding, the model file, and per-row explanations. */
+#include "model.h"
+
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+#include <gsl/gsl_vector.h>
+
+#include "cli.h"
+#include "banned.h"
+
+static void seterr(char *err, size_t errsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void seterr(char *err, size_t errsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errsz == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errsz, fmt, ap);
+	va_end(ap);
+}
+
+static char *dupstr(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d == NULL)
+		return NULL;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+int lmi_model_num(const char *s, double *v)
+{
+	char *end;
+	double d;
+
+	if (s == NULL || *s == '\0' || strpbrk(s, "xXnNiI") != NULL)
+		return LMI_EPARSE;
+	errno = 0;
+	d = strtod(s, &end);
+	while (*end == ' ')
+		end++;
+	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(d))
+		return LMI_EPARSE;
+	*v = d;
+	return LMI_OK;
+}
+
+/* ---- features and levels ---- */
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	while (*s != '\0') {
+		h ^= (unsigned char)*s++;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Returns the level index of s, or -1. */
+static long level_find(const struct lmi_model_feature *f, const char *s)
+{
+	size_t i;
+
+	if (f->hcap == 0)
+		return -1;
+	i = hash_str(s) & (f->hcap - 1);
+	while (f->hash[i] != 0) {
+		if (strcmp(f->levels[f->hash[i] - 1], s) == 0)
+			return (long)f->hash[i] - 1;
+		i = (i + 1) & (f->hcap - 1);
+	}
+	return -1;
+}
+
+static int hash_rebuild(struct lmi_model_feature *f, size_t cap)
+{
+	unsigned *h = calloc(cap, sizeof(*h));
+
+	if (h == NULL)
+		return LMI_ENOMEM;
+	free(f->hash);
+	f->hash = h;
+	f->hcap = cap;
+	for (size_t l = 0; l < f->nlevels; l++) {
+		size_t i = hash_str(f->levels[l]) & (cap - 1);
+
+		while (h[i] != 0)
+			i = (i + 1) & (cap - 1);
+		h[i] = (unsigned)l + 1;
+	}
+	return LMI_OK;
+}
+
+/* Adds level s (length n) if new; returns its index or a negative status. */
+static long level_intern(struct lmi_model_feature *f, const char *s, size_t n)
+{
+	long l = level_find(f, s);
+
+	if (l >= 0)
+		return l;
+	if (f->nlevels >= LMI_MODEL_MAX_LEVELS)
+		return LMI_ETOOBIG;
+	if (f->nlevels == f->levcap) {
+		size_t cap = f->levcap ? 2 * f->levcap : 8;
+		char **lv = realloc(f->levels, cap * sizeof(*lv));
+
+		if (lv == NULL)
+			return LMI_ENOMEM;
+		f->levels = lv;
+		f->levcap = cap;
+	}
+	f->levels[f->nlevels] = dupstr(s, n);
+	if (f->levels[f->nlevels] == NULL)
+		return LMI_ENOMEM;
+	f->nlevels++;
+	if (2 * f->nlevels > f->hcap) {
+		if (hash_rebuild(f, f->hcap ? 2 * f->hcap : 16) != LMI_OK)
+			return LMI_ENOMEM;
+	} else {
+		size_t i = hash_str(f->levels[f->nlevels - 1]) & (f->hcap - 1);
+
+		while (f->hash[i] != 0)
+			i = (i + 1) & (f->hcap - 1);
+		f->hash[i] = (unsigned)f->nlevels;
+	}
+	return (long)f->nlevels - 1;
+}
+
+static int find_feature(const struct lmi_model *m, const char *name, size_t n)
+{
+	for (size_t i = 0; i < m->nfeat; i++)
+		if (strlen(m->feat[i].name) == n && memcmp(m->feat[i].name, name, n) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Calls fn(item, len) for each comma-separated item of list. */
+static int each_item(const char *list, int (*fn)(const char *s, size_t n, void *ctx), void *ctx)
+{
+	const char *s = list;
+
+	while (s != NULL) {
+		const char *c = strchr(s, ',');
+		size_t n = c ? (size_t)(c - s) : strlen(s);
+		int rc = fn(s, n, ctx);
+
+		if (rc != LMI_OK)
+			return rc;
+		s = c ? c + 1 : NULL;
+	}
+	return LMI_OK;
+}
+
+struct init_ctx {
+	struct lmi_model *m;
+	char *err;
+	size_t errsz;
+};
+
+static int add_feature(const char *s, size_t n, void *vctx)
+{
+	struct init_ctx *c = vctx;
+	struct lmi_model *m = c->m;
+	struct lmi_model_feature *f;
+
+	if (n == 0) {
+		seterr(c->err, c->errsz, "empty feature name in --features");
+		return LMI_EINVAL;
+	}
+	if (find_feature(m, s, n) >= 0) {
+		seterr(c->err, c->errsz, "feature '%.*s' is listed twice", (int)n, s);
+		return LMI_EINVAL;
+	}
+	if (m->nfeat >= LMI_MODEL_MAX_TERMS) {
+		seterr(c->err, c->errsz, "too many features (limit %u)", LMI_MODEL_MAX_TERMS);
+		return LMI_EINVAL;
+	}
+	f = realloc(m->feat, (m->nfeat + 1) * sizeof(*f));
+	if (f == NULL)
+		return LMI_ENOMEM;
+	m->feat = f;
+	f = &m->feat[m->nfeat];
+	memset(f, 0, sizeof(*f));
+	f->col = -1;
+	f->tnum = -1;
+	f->tmiss = -1;
+	f->name = dupstr(s, n);
+	if (f->name == NULL)
+		return LMI_ENOMEM;
+	m->nfeat++;
+	return LMI_OK;
+}
+
+static int mark_categorical(const char *s, size_t n, void *vctx)
+{
+	struct init_ctx *c = vctx;
+	int i = find_feature(c->m, s, n);
+
+	if (i < 0) {
+		seterr(c->err, c->errsz, "categorical '%.*s' is not in --features", (int)n, s);
+		return LMI_EINVAL;
+	}
+	c->m->feat[i].categorical = 1;
+	return LMI_OK;
+}
+
+int lmi_model_init(struct lmi_model *m, const char *target, const char *features,
+		   const char *categorical, const char *const *refs, size_t nrefs, char *err,
+		   size_t errsz)
+{
+	struct init_ctx c = { m, err, errsz };
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->target_col = -1;
+	m->tier_low = 0.2;
+	m->tier_high = 0.5;
+	if (target == NULL || *target == '\0' || features == NULL) {
+		seterr(err, errsz, "--target and --features are required");
+		return LMI_EINVAL;
+	}
+	m->target = dupstr(target, strlen(target));
+	if (m->target == NULL)
+		return LMI_ENOMEM;
+	rc = each_item(features, add_feature, &c);
+	if (rc == LMI_OK && find_feature(m, target, strlen(target)) >= 0) {
+		seterr(err, errsz, "target '%s' is also a feature", target);
+		rc = LMI_EINVAL;
+	}
+	if (rc == LMI_OK && categorical != NULL)
+		rc = each_item(categorical, mark_categorical, &c);
+	for (size_t i = 0; rc == LMI_OK && i < nrefs; i++) {
+		const char *eq = strchr(refs[i], '=');
+		int fi = eq ? find_feature(m, refs[i], (size_t)(eq - refs[i])) : -1;
+
+		if (eq == NULL) {
+			seterr(err, errsz, "--ref wants FEATURE=LEVEL, not '%s'", refs[i]);
+			rc = LMI_EINVAL;
+		} else if (fi < 0 || !m->feat[fi].categorical) {
+			seterr(err, errsz, "--ref '%s': '%.*s' is not a categorical feature", refs[i],
+			       (int)(eq - refs[i]), refs[i]);
+			rc = LMI_EINVAL;
+		} else {
+			free(m->feat[fi].ref_want);
+			m->feat[fi].ref_want = dupstr(eq + 1, strlen(eq + 1));
+			if (m->feat[fi].ref_want == NULL)
+				rc = LMI_ENOMEM;
+		}
+	}
+	return rc;
+}
+
+void lmi_model_release(struct lmi_model *m)
+{
+	for (size_t i = 0; i < m->nfeat; i++) {
+		struct lmi_model_feature *f = &m->feat[i];
+
+		free(f->name);
+		for (size_t l = 0; l < f->nlevels; l++)
+			free(f->levels[l]);
+		free(f->levels);
+		free(f->ref_want);
+		free(f->hash);
+		free(f->lterm);
+	}
+	for (size_t t = 0; t < m->nterm; t++)
+		free(m->term[t].name);
+	free(m->feat);
+	free(m->term);
+	free(m->target);
+	free(m->vals);
+	free(m->y);
+	memset(m, 0, sizeof(*m));
+}
+
+int lmi_model_bind(struct lmi_model *m, const struct lmi_csv *r, int need_target, char *err,
+		   size_t errsz)
+{
+	if (need_target) {
+		m->target_col = lmi_csv_col(r, m->target);
+		if (m->target_col < 0) {
+			seterr(err, errsz, "no column '%s' (the target) in the header", m->target);
+			return LMI_EINVAL;
+		}
+	}
+	for (size_t i = 0; i < m->nfeat; i++) {
+		m->feat[i].col = lmi_csv_col(r, m->feat[i].name);
+		if (m->feat[i].col < 0) {
+			seterr(err, errsz, "no column '%s' (a feature) in the header", m->feat[i].name);
+			return LMI_EINVAL;
+		}
+	}
+	return LMI_OK;
+}
+
+/* ---- collecting training rows ---- */
+
+int lmi_model_add(struct lmi_model *m, const struct lmi_csv_row *row, char *err, size_t errsz)
+{
+	const char *t = row->f[m->target_col];
+	double *v;
+
+	if (m->nrows == m->rowcap) {
+		size_t cap = m->rowcap ? 2 * m->rowcap : 1024;
+		double *nv;
+		unsigned char *ny;
+
+		if (m->nfeat != 0 && cap > SIZE_MAX / sizeof(double) / m->nfeat)
+			return LMI_ENOMEM;
+		nv = realloc(m->vals, cap * (m->nfeat ? m->nfeat : 1) * sizeof(double));
+		if (nv == NULL)
+			return LMI_ENOMEM;
+		m->vals = nv;
+		ny = realloc(m->y, cap);
+		if (ny == NULL)
+			return LMI_ENOMEM;
+		m->y = ny;
+		m->rowcap = cap;
+	}
+	if (strcmp(t, "0") == 0) {
+		m->y[m->nrows] = 0;
+	} else if (strcmp(t, "1") == 0) {
+		m->y[m->nrows] = 1;
+	} else if (*t == '\0') {
+		seterr(err, errsz, "target '%s' is missing", m->target);
+		return LMI_EPARSE;
+	} else {
+		seterr(err, errsz, "target '%s' must be 0 or 1, found '%s'", m->target, t);
+		return LMI_EPARSE;
+	}
+	v = &m->vals[m->nrows * m->nfeat];
+	for (size_t i = 0; i < m->nfeat; i++) {
+		struct lmi_model_feature *f = &m->feat[i];
+		const char *s = row->f[f->col];
+		size_t n = row->len[f->col];
+		long l;
+
+		if (n == 0) {
+			if (m->missing == LMI_MISSING_ERROR) {
+				seterr(err, errsz, "feature '%s' is missing (see --missing)", f->name);
+				return LMI_EPARSE;
+			}
+			f->nmissing++;
+			v[i] = NAN;
+		} else if (!f->categorical) {
+			if (lmi_model_num(s, &v[i]) != LMI_OK) {
+				seterr(err, errsz, "feature '%s' is not a number: '%s'", f->name, s);
+				return LMI_EPARSE;
+			}
+		} else {
+			l = level_intern(f, s, n);
+			if (l == LMI_ETOOBIG) {
+				seterr(err, errsz, "feature '%s' has more than %u levels", f->name,
+				       LMI_MODEL_MAX_LEVELS);
+				return LMI_ETOOBIG;
+			}
+			if (l < 0)
+				return LMI_ENOMEM;
+			v[i] = (double)l;
+		}
+	}
+	m->nrows++;
+	return LMI_OK;
+}
+
+/* ---- terms ---- */
+
+static int add_term(struct lmi_model *m, const char *name, enum lmi_term_kind kind, int feature,
+		    size_t level)
+{
+	struct lmi_model_term *t;
+
+	if (m->nterm >= LMI_MODEL_MAX_TERMS)
+		return LMI_ETOOBIG;
+	t = realloc(m->term, (m->nterm + 1) * sizeof(*t));
+	if (t == NULL)
+		return LMI_ENOMEM;
+	m->term = t;
+	t = &m->term[m->nterm];
+	memset(t, 0, sizeof(*t));
+	t->name = dupstr(name, strlen(name));
+	if (t->name == NULL)
+		return LMI_ENOMEM;
+	t->kind = kind;
+	t->feature = feature;
+	t->level = level;
+	m->nterm++;
+	return LMI_OK;
+}
+
+/* Joins "a" sep "b" into a fresh string. */
+static char *join3(const char *a, const char *sep, const char *b)
+{
+	size_t na = strlen(a), ns = strlen(sep), nb = strlen(b);
+	char *s = malloc(na + ns + nb + 1);
+
+	if (s == NULL)
+		return NULL;
+	memcpy(s, a, na);
+	memcpy(s + na, sep, ns);
+	memcpy(s + na + ns, b, nb + 1);
+	return s;
+}
+
+static int add_term_join(struct lmi_model *m, const char *a, const char *sep, const char *b,
+			 enum lmi_term_kind kind, int feature, size_t level)
+{
+	char *name = join3(a, sep, b);
+	int rc;
+
+	if (name == NULL)
+		return LMI_ENOMEM;
+	rc = add_term(m, name, kind, feature, level);
+	free(name);
+	return rc;
+}
+
+/* Builds lterm[] for feature fi from the terms (after levels and ref are final). */
+static int link_terms(struct lmi_model *m)
+{
+	for (size_t i = 0; i < m->nfeat; i++) {
+		struct lmi_model_feature *f = &m->feat[i];
+
+		f->tnum = -1;
+		f->tmiss = -1;
+		free(f->lterm);
+		f->lterm = NULL;
+		if (f->categorical) {
+			f->lterm = malloc((f->nlevels ? f->nlevels : 1) * sizeof(int));
+			if (f->lterm == NULL)
+				return LMI_ENOMEM;
+			for (size_t l = 0; l < f->nlevels; l++)
+				f->lterm[l] = -1;
+		}
+	}
+	for (size_t t = 0; t < m->nterm; t++) {
+		struct lmi_model_term *tm = &m->term[t];
+
+		if (tm->feature < 0)
+			continue;
+		if (tm->kind == LMI_TERM_NUMERIC)
+			m->feat[tm->feature].tnum = (int)t;
+		else if (tm->kind == LMI_TERM_MISSING)
+			m->feat[tm->feature].tmiss = (int)t;
+		else if (tm->kind == LMI_TERM_LEVEL)
+			m->feat[tm->feature].lterm[tm->level] = (int)t;
+	}
+	return LMI_OK;
+}
+
+/* Writes feature f's design values for stored value v (NaN = missing) into x. */
+static void expand(const struct lmi_model_feature *f, double v, double *x)
+{
+	if (isnan(v)) {
+		if (f->tmiss >= 0)
+			x[f->tmiss] = 1;
+		if (!f->categorical && f->tnum >= 0)
+			x[f->tnum] = f->impute;
+	} else if (!f->categorical) {
+		if (f->tnum >= 0)
+			x[f->tnum] = v;
+	} else if (f->lterm[(size_t)v] >= 0) {
+		x[f->lterm[(size_t)v]] = 1;
+	}
+}
+
+static void train_row(size_t i, double *x, void *ctx)
+{
+	const struct lmi_model *m = ctx;
+	const double *v = &m->vals[i * m->nfeat];
+
+	memset(x, 0, m->nterm * sizeof(*x));
+	x[0] = 1;
+	for (size_t j = 0; j < m->nfeat; j++)
+		expand(&m->feat[j], v[j], x);
+}
+
+static int cmp_level(const void *a, const void *b, void *ctx)
+{
+	char **lv = ctx;
+
+	return strcmp(lv[*(const size_t *)a], lv[*(const size_t *)b]);
+}
+
+/* Stable merge sort of an index array by level string (qsort_r is not portable). */
+static void sort_idx(size_t *idx, size_t n, char **lv, size_t *tmp)
+{
+	if (n < 2)
+		return;
+	sort_idx(idx, n / 2, lv, tmp);
+	sort_idx(idx + n / 2, n - n / 2, lv, tmp);
+	size_t i = 0, j = n / 2, k = 0;
+
+	while (i < n / 2 && j < n)
+		tmp[k++] = cmp_level(&idx[j], &idx[i], lv) < 0 ? idx[j++] : idx[i++];
+	while (i < n / 2)
+		tmp[k++] = idx[i++];
+	while (j < n)
+		tmp[k++] = idx[j++];
+	memcpy(idx, tmp, n * sizeof(*idx));
+}
+
+/* Sorts f's levels bytewise and returns old->new index map in *map (malloc'd). */
+static int sort_levels(struct lmi_model_feature *f, size_t **map)
+{
+	size_t n = f->nlevels;
+	size_t *idx = malloc((n + 1) * sizeof(*idx));
+	size_t *tmp = malloc((n + 1) * sizeof(*tmp));
+	char **lv = malloc((n + 1) * sizeof(*lv));
+	int rc = LMI_ENOMEM;
+
+	*map = malloc((n + 1) * sizeof(**map));
+	if (idx == NULL || tmp == NULL || lv == NULL || *map == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	sort_idx(idx, n, f->levels, tmp);
+	for (size_t i = 0; i < n; i++) {
+		lv[i] = f->levels[idx[i]];
+		(*map)[idx[i]] = i;
+	}
+	memcpy(f->levels, lv, n * sizeof(*lv));
+	rc = hash_rebuild(f, f->hcap ? f->hcap : 16);
+out:
+	free(idx);
+	free(tmp);
+	free(lv);
+	return rc;
+}
+
+/* ---- IRLS ---- */
+
+static double binom_dev(const unsigned char *y, const double *mu, size_t n)
+{
+	double d = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		double q = y[i] ? mu[i] : 1 - mu[i];
+
+		d -= 2 * log(q > 0 ? q : DBL_MIN);
+	}
+	return d;
+}
+
+static double inv_logit(double eta)
+{
+	/* R's binomial()$linkinv clamps eta at +-30 the same way. */
+	if (eta < -30)
+		return DBL_EPSILON;
+	if (eta > 30)
+		return 1 - DBL_EPSILON;
+	return 1 / (1 + exp(-eta));
+}
+
+int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ctx), void *ctx,
+		   const unsigned char *y, double l2, int pen_first, double *beta, double *cov,
+		   struct lmi_fit_report *rep)
+{
+	gsl_matrix *A = gsl_matrix_alloc(p, p);
+	gsl_vector *b = gsl_vector_alloc(p), *bv = gsl_vector_alloc(p);
+	double *eta = malloc(n * sizeof(*eta)), *mu = malloc(n * sizeof(*mu));
+	double *x = malloc(p * sizeof(*x));
+	size_t *nz = malloc(p * sizeof(*nz));
+	double dev, devold, pen = 0, ybar = 0;
+	int rc = LMI_ENOMEM, conv = 0, iter;
+
+	gsl_set_error_handler_off();
+	if (A == NULL || b == NULL || bv == NULL || eta == NULL || mu == NULL || x == NULL ||
+	    nz == NULL)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		mu[i] = (y[i] + 0.5) / 2;
+		eta[i] = log(mu[i] / (1 - mu[i]));
+		ybar += y[i];
+	}
+	ybar = n ? ybar / (double)n : 0;
+	devold = binom_dev(y, mu, n);
+	for (iter = 1; iter <= LMI_MODEL_MAX_ITER; iter++) {
+		gsl_matrix_set_zero(A);
+		gsl_vector_set_zero(b);
+		for (size_t i = 0; i < n; i++) {
+			double w = mu[i] * (1 - mu[i]);
+			double wz = w * eta[i] + (y[i] - mu[i]);
+			size_t k = 0;
+
+			row(i, x, ctx);
+			for (size_t j = 0; j < p; j++)
+				if (x[j] != 0)
+					nz[k++] = j;
+			for (size_t a = 0; a < k; a++) {
+				double wxa = w * x[nz[a]];
+				double *ar = gsl_matrix_ptr(A, nz[a], 0);
+
+				b->data[nz[a]] += wz * x[nz[a]];
+				for (size_t c = a; c < k; c++)
+					ar[nz[c]] += wxa * x[nz[c]];
+			}
+		}
+		for (size_t a = 0; a < p; a++) {
+			for (size_t c = a + 1; c < p; c++)
+				gsl_matrix_set(A, c, a, gsl_matrix_get(A, a, c));
+			if (l2 > 0 && (a > 0 || pen_first))
+				*gsl_matrix_ptr(A, a, a) += l2;
+		}
+		if (gsl_linalg_cholesky_decomp1(A) != GSL_SUCCESS ||
+		    gsl_linalg_cholesky_solve(A, b, bv) != GSL_SUCCESS) {
+			rc = LMI_EDATA;
+			goto out;
+		}
+		pen = 0;
+		for (size_t j = 0; j < p; j++) {
+			beta[j] = gsl_vector_get(bv, j);
+			if (j > 0 || pen_first)
+				pen += beta[j] * beta[j];
+		}
+		for (size_t i = 0; i < n; i++) {
+			double e = 0;
+
+			row(i, x, ctx);
+			for (size_t j = 0; j < p; j++)
+				e += x[j] * beta[j];
+			eta[i] = e;
+			mu[i] = inv_logit(e);
+		}
+		dev = binom_dev(y, mu, n) + l2 * pen;
+		if (!isfinite(dev)) {
+			rc = LMI_EDATA;
+			goto out;
+		}
+		if (fabs(dev - devold) / (fabs(dev) + 0.1) < LMI_MODEL_EPS) {
+			conv = 1;
+			break;
+		}
+		devold = dev;
+	}
+	rep->iter = iter > LMI_MODEL_MAX_ITER ? LMI_MODEL_MAX_ITER : iter;
+	rep->converged = conv;
+	rep->dev = binom_dev(y, mu, n);
+	rep->aic = rep->dev + 2.0 * (double)p;
+	rep->n = n;
+	rep->null_dev = 0;
+	for (size_t i = 0; i < n; i++)
+		rep->null_dev -= 2 * (y[i] ? log(ybar) : log(1 - ybar));
+	if (cov != NULL) {
+		if (gsl_linalg_cholesky_invert(A) != GSL_SUCCESS) {
+			rc = LMI_EDATA;
+			goto out;
+		}
+		for (size_t a = 0; a < p; a++)
+			for (size_t c = 0; c < p; c++)
+				cov[a * p + c] = gsl_matrix_get(A, a, c);
+	}
+	rc = LMI_OK;
+out:
+	gsl_matrix_free(A);
+	gsl_vector_free(b);
+	gsl_vector_free(bv);
+	free(eta);
+	free(mu);
+	free(x);
+	free(nz);
+	return rc;
+}
+
+/* ---- checks before fitting ---- */
+
+/*
+ * Finds the first term that is (numerically) a linear combination of the
+ * earlier ones: Cholesky of the scaled X'X; the pivot of column k depends only
+ * on the leading k x k block, so a binary search over block sizes finds it.
+ * Returns the term index or -1.
+ */
+static int block_ok(const gsl_matrix *xtx, gsl_matrix *s, size_t k)
+{
+	gsl_matrix_view v = gsl_matrix_submatrix(s, 0, 0, k, k);
+
+	for (size_t a = 0; a < k; a++)
+		for (size_t c = 0; c < k; c++)
+			gsl_matrix_set(s, a, c,
+				       gsl_matrix_get(xtx, a, c) /
+					       sqrt(gsl_matrix_get(xtx, a, a) * gsl_matrix_get(xtx, c, c)));
+	if (gsl_linalg_cholesky_decomp1(&v.matrix) != GSL_SUCCESS)
+		return 0;
+	for (size_t a = 0; a < k; a++) {
+		double l = gsl_matrix_get(s, a, a);
+
+		/* l*l = 1 - R^2 of column a on the columns before it. */
+		if (l * l < 1e-11)
+			return 0;
+	}
+	return 1;
+}
+
+static long first_aliased(const gsl_matrix *xtx)
+{
+	size_t p = xtx->size1, lo = 0, hi = p;
+	gsl_matrix *s = gsl_matrix_alloc(p, p);
+	long bad = -1;
+
+	if (s == NULL)
+		return -1;
+	for (size_t k = 0; k < p; k++)
+		if (gsl_matrix_get(xtx, k, k) <= 0) {
+			bad = (long)k;
+			goto out;
+		}
+	if (block_ok(xtx, s, p))
+		goto out;
+	/* The block of size lo is fine, the block of size hi is not. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (block_ok(xtx, s, mid))
+			lo = mid;
+		else
+			hi = mid;
+	}
+	bad = (long)hi - 1;
+out:
+	gsl_matrix_free(s);
+	return bad;
+}
+
+/* Checks every level and numeric feature for perfect separation; names the first found. */
+static int find_separation(const struct lmi_model *m, char *msg, size_t msgsz)
+{
+	for (size_t j = 0; j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+
+		if (f->categorical) {
+			for (size_t l = 0; l < f->nlevels; l++) {
+				unsigned long long n = 0, ones = 0;
+
+				for (size_t i = 0; i < m->nrows; i++) {
+					if (m->vals[i * m->nfeat + j] == (double)l) {
+						n++;
+						ones += m->y[i];
+					}
+				}
+				if (n > 0 && (ones == 0 || ones == n)) {
+					seterr(msg, msgsz,
+					       "term '%s=%s'%s is perfectly separated: all %llu rows "
+					       "have %s=%d",
+					       f->name, f->levels[l], l == f->ref ? " (reference)" : "",
+					       n, m->target, ones ? 1 : 0);
+					return 1;
+				}
+			}
+		} else {
+			double max0 = -HUGE_VAL, min0 = HUGE_VAL, max1 = -HUGE_VAL, min1 = HUGE_VAL;
+
+			for (size_t i = 0; i < m->nrows; i++) {
+				double v = m->vals[i * m->nfeat + j];
+
+				if (isnan(v))
+					continue;
+				if (m->y[i]) {
+					max1 = fmax(max1, v);
+					min1 = fmin(min1, v);
+				} else {
+					max0 = fmax(max0, v);
+					min0 = fmin(min0, v);
+				}
+			}
+			if (max0 > -HUGE_VAL && max1 > -HUGE_VAL && (max0 <= min1 || max1 <= min0)) {
+				seterr(msg, msgsz,
+				       "term '%s' perfectly separates %s: every row with %s=%d has "
+				       "%s %s %g",
+				       f->name, m->target, m->target, max0 <= min1 ? 1 : 0, f->name,
+				       max0 <= min1 ? ">=" : "<=", max0 <= min1 ? min1 : min0);
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* ---- fitting ---- */
+
+static int build_terms(struct lmi_model *m, char *err, size_t errsz)
+{
+	int rc = add_term(m, "(Intercept)", LMI_TERM_INTERCEPT, -1, 0);
+
+	for (size_t j = 0; rc == LMI_OK && j < m->nfeat; j++) {
+		struct lmi_model_feature *f = &m->feat[j];
+
+		if (!f->categorical) {
+			rc = add_term(m, f->name, LMI_TERM_NUMERIC, (int)j, 0);
+		} else {
+			if (f->nlevels < 2) {
+				seterr(err, errsz, "categorical '%s' has only one level ('%s')",
+				       f->name, f->nlevels ? f->levels[0] : "");
+				return LMI_EDATA;
+			}
+			for (size_t l = 0; rc == LMI_OK && l < f->nlevels; l++)
+				if (l != f->ref)
+					rc = add_term_join(m, f->name, "=", f->levels[l],
+							   LMI_TERM_LEVEL, (int)j, l);
+		}
+		if (rc == LMI_OK && f->nmissing > 0)
+			rc = add_term_join(m, f->name, ":missing", "", LMI_TERM_MISSING, (int)j, 0);
+	}
+	if (rc == LMI_ETOOBIG)
+		seterr(err, errsz, "more than %u terms", LMI_MODEL_MAX_TERMS);
+	return rc;
+}
+
+/* Sorts levels, remaps stored values, picks reference levels and imputation means. */
+static int prepare(struct lmi_model *m, char *err, size_t errsz)
+{
+	for (size_t j = 0; j < m->nfeat; j++) {
+		struct lmi_model_feature *f = &m->feat[j];
+		size_t *map;
+		double sum = 0;
+		unsigned long long cnt = 0;
+
+		if (!f->categorical) {
+			for (size_t i = 0; i < m->nrows; i++) {
+				double v = m->vals[i * m->nfeat + j];
+
+				if (!isnan(v)) {
+					sum += v;
+					cnt++;
+				}
+			}
+			f->impute = cnt ? sum / (double)cnt : 0;
+			continue;
+		}
+		if (sort_levels(f, &map) != LMI_OK) {
+			free(map);
+			return LMI_ENOMEM;
+		}
+		for (size_t i = 0; i < m->nrows; i++) {
+			double *v = &m->vals[i * m->nfeat + j];
+
+			if (!isnan(*v))
+				*v = (double)map[(size_t)*v];
+		}
+		free(map);
+		f->ref = 0;
+		if (f->ref_want != NULL) {
+			long l = level_find(f, f->ref_want);
+
+			if (l < 0) {
+				seterr(err, errsz, "reference level '%s' of '%s' does not occur in "
+				       "the data", f->ref_want, f->name);
+				return LMI_EDATA;
+			}
+			f->ref = (size_t)l;
+		}
+	}
+	return LMI_OK;
+}
+
+int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
+{
+	size_t p, n = m->nrows;
+	double *beta = NULL, *cov = NULL, *x = NULL;
+	gsl_matrix *xtx = NULL;
+	char sep[400];
+	int rc;
+
+	memset(&m->fit, 0, sizeof(m->fit));
+	if (n == 0) {
+		seterr(err, errsz, "no rows to fit");
+		return LMI_EDATA;
+	}
+	rc = prepare(m, err, errsz);
+	if (rc == LMI_OK)
+		rc = build_terms(m, err, errsz);
+	if (rc == LMI_OK)
+		rc = link_terms(m);
+	if (rc != LMI_OK)
+		goto out;
+	p = m->nterm;
+	beta = calloc(p, sizeof(*beta));
+	cov = calloc(p * p, sizeof(*cov));
+	x = malloc(p * sizeof(*x));
+	xtx = gsl_matrix_calloc(p, p);
+	rc = LMI_ENOMEM;
+	if (beta == NULL || cov == NULL || x == NULL || xtx == NULL)
+		goto out;
+
+	/* Term means and X'X for the singularity check. */
+	for (size_t i = 0; i < n; i++) {
+		train_row(i, x, m);
+		for (size_t a = 0; a < p; a++) {
+			m->term[a].mean += x[a];
+			if (x[a] == 0)
+				continue;
+			for (size_t c = a; c < p; c++)
+				*gsl_matrix_ptr(xtx, a, c) += x[a] * x[c];
+		}
+	}
+	for (size_t a = 0; a < p; a++) {
+		m->term[a].mean /= (double)n;
+		for (size_t c = a + 1; c < p; c++)
+			gsl_matrix_set(xtx, c, a, gsl_matrix_get(xtx, a, c));
+	}
+	long bad = first_aliased(xtx);
+
+	if (bad >= 0) {
+		seterr(err, errsz, "term '%s' is a linear combination of earlier terms "
+		       "(singular design); drop it or merge levels", m->term[bad].name);
+		rc = LMI_EDATA;
+		goto out;
+	}
+	if (n <= p) {
+		seterr(err, errsz, "%zu rows are too few for %zu terms", n, p);
+		rc = LMI_EDATA;
+		goto out;
+	}
+	if (find_separation(m, sep, sizeof(sep))) {
+		if (m->l2 <= 0) {
+			seterr(err, errsz, "%s; the estimate would be infinite (try --l2)", sep);
+			rc = LMI_EDATA;
+			goto out;
+		}
+		seterr(m->fit.warning, sizeof(m->fit.warning), "%s (held finite by --l2)", sep);
+	}
+	rc = lmi_logit_irls(n, p, train_row, m, m->y, m->l2, 0, beta, cov, &m->fit);
+	if (rc != LMI_OK) {
+		seterr(err, errsz, "X'WX is not positive definite (singular design or "
+		       "separation); try --l2");
+		goto out;
+	}
+	if (!m->fit.converged) {
+		seterr(err, errsz, "IRLS did not converge in %d iterations", LMI_MODEL_MAX_ITER);
+		rc = LMI_EDATA;
+		goto out;
+	}
+	for (size_t a = 0; a < p; a++) {
+		struct lmi_model_term *t = &m->term[a];
+
+		t->est = beta[a];
+		t->se = sqrt(cov[a * p + a]);
+		t->z = t->est / t->se;
+		t->p = 2 * gsl_cdf_ugaussian_Q(fabs(t->z));
+	}
+	/* Fitted probabilities of 0 or 1 mean quasi-separation by a combination of terms. */
+	if (m->l2 <= 0 && m->fit.warning[0] == '\0') {
+		double maxeta = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			double e = 0;
+
+			train_row(i, x, m);
+			for (size_t a = 0; a < p; a++)
+				e += x[a] * beta[a];
+			maxeta = fmax(maxeta, fabs(e));
+		}
+		if (maxeta > 30) {
+			size_t big = 1;
+
+			for (size_t a = 1; a < p; a++)
+				if (m->term[a].se > m->term[big].se)
+					big = a;
+			seterr(err, errsz, "fitted probabilities of 0 or 1 occurred (quasi-complete "
+			       "separation); the largest standard error is on term '%s' (try --l2)",
+			       m->term[p > 1 ? big : 0].name);
+			rc = LMI_EDATA;
+			goto out;
+		}
+	}
+	for (size_t j = 0; j < m->nfeat; j++)
+		m->feat[j].bmean = 0;
+	for (size_t a = 1; a < p; a++)
+		m->feat[m->term[a].feature].bmean += m->term[a].est * m->term[a].mean;
+	rc = LMI_OK;
+out:
+	free(m->vals);
+	free(m->y);
+	m->vals = NULL;
+	m->y = NULL;
+	m->rowcap = 0;
+	free(beta);
+	free(cov);
+	free(x);
+	gsl_matrix_free(xtx);
+	if (rc == LMI_ENOMEM)
+		seterr(err, errsz, "out of memory");
+	return rc;
+}
+
+/* ---- model file ---- */
+
+static void put_num(struct lmi_csvw *w, double v)
+{
+	char b[64];
+
+	snprintf(b, sizeof(b), "%.15g", v);
+	lmi_csvw_str(w, b);
+}
+
+static void put_row(struct lmi_csvw *w, const char *const *f, size_t n)
+{
+	for (size_t i = 0; i < 6; i++)
+		lmi_csvw_str(w, i < n && f[i] ? f[i] : "");
+	lmi_csvw_endrow(w);
+}
+
+int lmi_model_write(const struct lmi_model *m, FILE *fp)
+{
+	struct lmi_csvw w;
+	char a[64], b[64], c[64], d[64];
+	int rc;
+
+	lmi_csvw_init(&w, fp, ',');
+	put_row(&w, (const char *const[]){ "term", "estimate", "std_error", "z_value", "p_value",
+					   "mean" }, 6);
+	put_row(&w, (const char *const[]){ "@format", "lmi-model", "1" }, 3);
+	put_row(&w, (const char *const[]){ "@target", m->target }, 2);
+	if (m->as_of[0] != '\0')
+		put_row(&w, (const char *const[]){ "@as_of", m->as_of }, 2);
+	snprintf(a, sizeof(a), "%llu", m->fit.n);
+	put_row(&w, (const char *const[]){ "@n", a }, 2);
+	put_row(&w, (const char *const[]){ "@missing", m->missing ? "indicator" : "error" }, 2);
+	snprintf(a, sizeof(a), "%.15g", m->l2);
+	put_row(&w, (const char *const[]){ "@l2", a }, 2);
+	snprintf(a, sizeof(a), "%.15g", m->tier_low);
+	snprintf(b, sizeof(b), "%.15g", m->tier_high);
+	put_row(&w, (const char *const[]){ "@tiers", a, b }, 3);
+	snprintf(a, sizeof(a), "%.15g", m->fit.dev);
+	snprintf(b, sizeof(b), "%.15g", m->fit.null_dev);
+	snprintf(c, sizeof(c), "%.15g", m->fit.aic);
+	snprintf(d, sizeof(d), "%d", m->fit.iter);
+	put_row(&w, (const char *const[]){ "@deviance", a, b, c, d }, 5);
+	for (size_t j = 0; j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+
+		snprintf(a, sizeof(a), "%.15g", f->impute);
+		put_row(&w, (const char *const[]){ "@feature", f->name,
+						   f->categorical ? "categorical" : "numeric",
+						   f->categorical ? f->levels[f->ref] : "",
+						   f->categorical ? "" : a }, 5);
+	}
+	for (size_t t = 0; t < m->nterm; t++) {
+		const struct lmi_model_term *tm = &m->term[t];
+
+		lmi_csvw_str(&w, tm->name);
+		put_num(&w, tm->est);
+		put_num(&w, tm->se);
+		put_num(&w, tm->z);
+		put_num(&w, tm->p);
+		put_num(&w, tm->mean);
+		lmi_csvw_endrow(&w);
+	}
+	rc = lmi_csvw_flush(&w);
+	lmi_csvw_release(&w);
+	return rc == LMI_OK && !ferror(fp) ? LMI_OK : LMI_EIO;
+}
+
+int lmi_model_write_points(const struct lmi_model *m, FILE *fp, double base, double base_odds,
+			   double pdo)
+{
+	double factor = pdo / log(2), offset = base - factor * log(base_odds);
+	struct lmi_csvw w;
+	char a[64];
+	int rc;
+
+	lmi_csvw_init(&w, fp, ',');
+	lmi_csvw_str(&w, "feature");
+	lmi_csvw_str(&w, "level");
+	lmi_csvw_str(&w, "points");
+	lmi_csvw_endrow(&w);
+	snprintf(a, sizeof(a), "%.2f", factor);
+	lmi_csvw_str(&w, "(factor)");
+	lmi_csvw_str(&w, "");
+	lmi_csvw_str(&w, a);
+	lmi_csvw_endrow(&w);
+	snprintf(a, sizeof(a), "%.2f", offset);
+	lmi_csvw_str(&w, "(offset)");
+	lmi_csvw_str(&w, "");
+	lmi_csvw_str(&w, a);
+	lmi_csvw_endrow(&w);
+	snprintf(a, sizeof(a), "%.2f", offset - factor * m->term[0].est);
+	lmi_csvw_str(&w, "(base)");
+	lmi_csvw_str(&w, "");
+	lmi_csvw_str(&w, a);
+	lmi_csvw_endrow(&w);
+	for (size_t j = 0; j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+
+		if (!f->categorical) {
+			snprintf(a, sizeof(a), "%.2f", -factor * m->term[f->tnum].est);
+			lmi_csvw_str(&w, f->name);
+			lmi_csvw_str(&w, "(per unit)");
+			lmi_csvw_str(&w, a);
+			lmi_csvw_endrow(&w);
+		}
+		for (size_t l = 0; f->categorical && l < f->nlevels; l++) {
+			double pts = f->lterm[l] < 0 ? 0 : -factor * m->term[f->lterm[l]].est;
+
+			snprintf(a, sizeof(a), "%.2f", pts + 0.0);
+			lmi_csvw_str(&w, f->name);
+			lmi_csvw_str(&w, f->levels[l]);
+			lmi_csvw_str(&w, a);
+			lmi_csvw_endrow(&w);
+		}
+		if (f->tmiss >= 0) {
+			snprintf(a, sizeof(a), "%.2f", -factor * m->term[f->tmiss].est);
+			lmi_csvw_str(&w, f->name);
+			lmi_csvw_str(&w, "(missing)");
+			lmi_csvw_str(&w, a);
+			lmi_csvw_endrow(&w);
+		}
+	}
+	rc = lmi_csvw_flush(&w);
+	lmi_csvw_release(&w);
+	return rc == LMI_OK && !ferror(fp) ? LMI_OK : LMI_EIO;
+}
+
+static int read_meta(struct lmi_model *m, const struct lmi_csv_row *row, char *err, size_t errsz)
+{
+	const char *k = row->f[0];
+	double v;
+
+	if (strcmp(k, "@format") == 0) {
+		if (strcmp(row->f[1], "lmi-model") != 0 || strcmp(row->f[2], "1") != 0) {
+			seterr(err, errsz, "not an lmi model file (version 1)");
+			return LMI_EPARSE;
+		}
+	} else if (strcmp(k, "@target") == 0) {
+		free(m->target);
+		m->target = dupstr(row->f[1], row->len[1]);
+		if (m->target == NULL)
+			return LMI_ENOMEM;
+	} else if (strcmp(k, "@as_of") == 0) {
+		snprintf(m->as_of, sizeof(m->as_of), "%s", row->f[1]);
+	} else if (strcmp(k, "@n") == 0) {
+		if (lmi_model_num(row->f[1], &v) == LMI_OK)
+			m->fit.n = (unsigned long long)v;
+	} else if (strcmp(k, "@missing") == 0) {
+		m->missing = strcmp(row->f[1], "indicator") == 0 ? LMI_MISSING_INDICATOR
+								  : LMI_MISSING_ERROR;
+	} else if (strcmp(k, "@l2") == 0) {
+		if (lmi_model_num(row->f[1], &m->l2) != LMI_OK)
+			goto bad;
+	} else if (strcmp(k, "@tiers") == 0) {
+		if (lmi_model_num(row->f[1], &m->tier_low) != LMI_OK ||
+		    lmi_model_num(row->f[2], &m->tier_high) != LMI_OK)
+			goto bad;
+	} else if (strcmp(k, "@deviance") == 0) {
+		if (lmi_model_num(row->f[1], &m->fit.dev) != LMI_OK ||
+		    lmi_model_num(row->f[2], &m->fit.null_dev) != LMI_OK ||
+		    lmi_model_num(row->f[3], &m->fit.aic) != LMI_OK ||
+		    lmi_model_num(row->f[4], &v) != LMI_OK)
+			goto bad;
+		m->fit.iter = (int)v;
+	} else if (strcmp(k, "@feature") == 0) {
+		struct init_ctx c = { m, err, errsz };
+		struct lmi_model_feature *f;
+		int rc = add_feature(row->f[1], row->len[1], &c);
+
+		if (rc != LMI_OK)
+			return rc;
+		f = &m->feat[m->nfeat - 1];
+		f->categorical = strcmp(row->f[2], "categorical") == 0;
+		if (f->categorical) {
+			if (level_intern(f, row->f[3], row->len[3]) < 0)
+				return LMI_ENOMEM;
+		} else if (lmi_model_num(row->f[4], &f->impute) != LMI_OK) {
+			goto bad;
+		}
+	} else {
+		goto bad;
+	}
+	return LMI_OK;
+bad:
+	seterr(err, errsz, "bad '%s' row", k);
+	return LMI_EPARSE;
+}
+
+static int read_term(struct lmi_model *m, const struct lmi_csv_row *row, char *err, size_t errsz)
+{
+	const char *name = row->f[0];
+	size_t n = row->len[0];
+	double v[5];
+	int rc = LMI_EPARSE;
+
+	for (int i = 0; i < 5; i++)
+		if (lmi_model_num(row->f[i + 1], &v[i]) != LMI_OK) {
+			seterr(err, errsz, "term '%s': bad number '%s'", name, row->f[i + 1]);
+			return LMI_EPARSE;
+		}
+	if (m->nterm == 0) {
+		if (strcmp(name, "(Intercept)") != 0) {
+			seterr(err, errsz, "the first term must be '(Intercept)'");
+			return LMI_EPARSE;
+		}
+		rc = add_term(m, name, LMI_TERM_INTERCEPT, -1, 0);
+	}
+	for (size_t j = 0; m->nterm > 0 && rc == LMI_EPARSE && j < m->nfeat; j++) {
+		struct lmi_model_feature *f = &m->feat[j];
+		size_t fl = strlen(f->name);
+
+		if (n < fl || memcmp(name, f->name, fl) != 0)
+			continue;
+		if (!f->categorical && n == fl) {
+			rc = add_term(m, name, LMI_TERM_NUMERIC, (int)j, 0);
+		} else if (strcmp(name + fl, ":missing") == 0) {
+			rc = add_term(m, name, LMI_TERM_MISSING, (int)j, 0);
+		} else if (f->categorical && name[fl] == '=') {
+			long l = level_intern(f, name + fl + 1, n - fl - 1);
+
+			if (l < 0)
+				return LMI_ENOMEM;
+			rc = add_term(m, name, LMI_TERM_LEVEL, (int)j, (size_t)l);
+		}
+	}
+	if (rc == LMI_EPARSE) {
+		seterr(err, errsz, "term '%s' matches no @feature", name);
+		return rc;
+	}
+	if (rc != LMI_OK)
+		return rc;
+	m->term[m->nterm - 1].est = v[0];
+	m->term[m->nterm - 1].se = v[1];
+	m->term[m->nterm - 1].z = v[2];
+	m->term[m->nterm - 1].p = v[3];
+	m->term[m->nterm - 1].mean = v[4];
+	return LMI_OK;
+}
+
+int lmi_model_read(struct lmi_model *m, const char *path, char *err, size_t errsz)
+{
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	struct lmi_csv_opts o = { 0 };
+	char msg[300];
+	int rc;
+
+	memset(m, 0, sizeof(*m));
+	m->target_col = -1;
+	m->tier_low = 0.2;
+	m->tier_high = 0.5;
+	rc = lmi_csv_open(&r, path, &o);
+	if (rc != LMI_OK) {
+		seterr(err, errsz, "%s", r.err);
+		goto out;
+	}
+	if (r.header.n != 6 || strcmp(r.header.f[0], "term") != 0) {
+		seterr(err, errsz, "not an lmi model file (header must start with 'term')");
+		rc = LMI_EPARSE;
+		goto out;
+	}
+	while ((rc = lmi_csv_next(&r, &row)) == 1) {
+		msg[0] = '\0';
+		if (row.f[0][0] == '@')
+			rc = read_meta(m, &row, msg, sizeof(msg));
+		else
+			rc = read_term(m, &row, msg, sizeof(msg));
+		if (rc != LMI_OK) {
+			seterr(err, errsz, "line %lu: %s", row.line, msg[0] ? msg : "out of memory");
+			goto out;
+		}
+	}
+	if (rc < 0) {
+		seterr(err, errsz, "line %lu: %s", r.err_line, r.err);
+		goto out;
+	}
+	rc = LMI_EPARSE;
+	if (m->target == NULL || m->nterm == 0) {
+		seterr(err, errsz, "no @target or no terms");
+		goto out;
+	}
+	/* Sort levels back into file order semantics: ref was interned first. */
+	for (size_t j = 0; j < m->nfeat; j++) {
+		struct lmi_model_feature *f = &m->feat[j];
+		size_t *map;
+
+		if (!f->categorical)
+			continue;
+		if (sort_levels(f, &map) != LMI_OK) {
+			free(map);
+			rc = LMI_ENOMEM;
+			goto out;
+		}
+		f->ref = map[0];
+		for (size_t t = 0; t < m->nterm; t++)
+			if (m->term[t].feature == (int)j && m->term[t].kind == LMI_TERM_LEVEL)
+				m->term[t].level = map[m->term[t].level];
+		free(map);
+	}
+	rc = link_terms(m);
+	for (size_t j = 0; rc == LMI_OK && j < m->nfeat; j++)
+		if (!m->feat[j].categorical && m->feat[j].tnum < 0) {
+			seterr(err, errsz, "numeric feature '%s' has no term", m->feat[j].name);
+			rc = LMI_EPARSE;
+		}
+	for (size_t a = 1; rc == LMI_OK && a < m->nterm; a++)
+		m->feat[m->term[a].feature].bmean += m->term[a].est * m->term[a].mean;
+out:
+	lmi_csv_close(&r);
+	if (rc == LMI_ENOMEM)
+		seterr(err, errsz, "out of memory");
+	return rc < 0 ? rc : LMI_OK;
+}
+
+/* ---- scoring ---- */
+
+int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, double *p,
+		    double *lp, double *contrib, struct lmi_score_err *e)
+{
+	double eta = m->term[0].est;
+
+	for (size_t j = 0; j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+		const char *s = row->f[f->col];
+		double bx = 0, v;
+
+		if (row->len[f->col] == 0) {
+			if (f->tmiss < 0) {
+				e->rule = "missing";
+				goto bad;
+			}
+			bx = m->term[f->tmiss].est;
+			if (!f->categorical)
+				bx += m->term[f->tnum].est * f->impute;
+		} else if (!f->categorical) {
+			if (lmi_model_num(s, &v) != LMI_OK) {
+				e->rule = "not_numeric";
+				goto bad;
+			}
+			bx = m->term[f->tnum].est * v;
+		} else {
+			long l = level_find(f, s);
+
+			if (l < 0) {
+				e->rule = "unknown_level";
+				goto bad;
+			}
+			if (f->lterm[l] >= 0)
+				bx = m->term[f->lterm[l]].est;
+		}
+		eta += bx;
+		if (contrib != NULL)
+			contrib[j] = bx - f->bmean;
+		continue;
+bad:
+		e->feature = (int)j;
+		e->value = s;
+		return LMI_EPARSE;
+	}
+	*lp = eta;
+	*p = 1 / (1 + exp(-eta));
+	return LMI_OK;
+}
+
+int lmi_model_parse_tiers(const char *s, double *low, double *high)
+{
+	double lo = NAN, hi = NAN;
+	const char *c = s;
+
+	while (c != NULL && *c != '\0') {
+		const char *comma = strchr(c, ',');
+		size_t n = comma ? (size_t)(comma - c) : strlen(c);
+		char buf[64];
+		double v;
+
+		if (n >= sizeof(buf))
+			return LMI_EINVAL;
+		memcpy(buf, c, n);
+		buf[n] = '\0';
+		if (strncmp(buf, "low:", 4) == 0 && lmi_model_num(buf + 4, &v) == LMI_OK)
+			lo = v;
+		else if (strncmp(buf, "high:", 5) == 0 && lmi_model_num(buf + 5, &v) == LMI_OK)
+			hi = v;
+		else
+			return LMI_EINVAL;
+		c = comma ? comma + 1 : NULL;
+	}
+	if (!(lo > 0 && lo <= hi && hi < 1))
+		return LMI_EINVAL;
+	*low = lo;
+	*high = hi;
+	return LMI_OK;
+}
+
+const char *lmi_model_tier(double p, double low, double high)
+{
+	if (p >= high)
+		return "high";
+	if (p >= low)
+		return "medium";
+	return "low";
+}
+
+/* ---- --where ---- */
+
+int lmi_where_parse(struct lmi_where *w, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	memset(w, 0, sizeof(*w));
+	w->idx = -1;
+	if (eq == NULL || eq == arg)
+		return LMI_EINVAL;
+	w->col = dupstr(arg, (size_t)(eq - arg));
+	w->val = dupstr(eq + 1, strlen(eq + 1));
+	if (w->col == NULL || w->val == NULL) {
+		lmi_where_release(w);
+		return LMI_ENOMEM;
+	}
+	return LMI_OK;
+}
+
+void lmi_where_release(struct lmi_where *w)
+{
+	free(w->col);
+	free(w->val);
+	w->col = NULL;
+	w->val = NULL;
+}
+
+int lmi_where_bind(struct lmi_where *w, size_t n, const struct lmi_csv *r)
+{
+	for (size_t i = 0; i < n; i++) {
+		w[i].idx = lmi_csv_col(r, w[i].col);
+		if (w[i].idx < 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+int lmi_where_match(const struct lmi_where *w, size_t n, const struct lmi_csv_row *row)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(row->f[w[i].idx], w[i].val) != 0)
+			return 0;
+	return 1;
+}
+
+int lmi_model_summary(const struct lmi_model *m, FILE *fp)
+{
+	size_t w = 11;
+
+	for (size_t t = 0; t < m->nterm; t++)
+		if (strlen(m->term[t].name) > w)
+			w = strlen(m->term[t].name);
+	fprintf(fp, "Coefficients:\n%-*s %14s %14s %10s %12s\n", (int)w, "", "Estimate",
+		"Std. Error", "z value", "Pr(>|z|)");
+	for (size_t t = 0; t < m->nterm; t++) {
+		const struct lmi_model_term *tm = &m->term[t];
+
+		fprintf(fp, "%-*s %14.7g %14.7g %10.4g %12.4g\n", (int)w, tm->name, tm->est, tm->se,
+			tm->z, tm->p);
+	}
+	fprintf(fp, "\n    Null deviance: %.6g  on %llu  degrees of freedom\n", m->fit.null_dev,
+		m->fit.n - 1);
+	fprintf(fp, "Residual deviance: %.6g  on %llu  degrees of freedom\n", m->fit.dev,
+		m->fit.n - (unsigned long long)m->nterm);
+	fprintf(fp, "AIC: %.6g\n\nNumber of Fisher Scoring iterations: %d\n", m->fit.aic,
+		m->fit.iter);
+	if (m->l2 > 0)
+		fprintf(fp, "L2 penalty %g (intercept unpenalised); standard errors from the "
+			"penalised information\n", m->l2);
+	return ferror(fp) ? LMI_EIO : LMI_OK;
+}
