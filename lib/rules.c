@@ -1,0 +1,1105 @@
+/* Validation rules: loads the rule tables of a directory and evaluates one row at a time. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "rules.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pcre2.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "parse.h"
+#include "banned.h"
+
+#define MAX_TABLE_ROWS 100000 /* cap on the rows of one rule table */
+
+/* Rule slots: the rules the C code knows; rules.csv gives each a severity. */
+enum rid {
+	R1, R2, R3_EMP, R3_WAGE, R3_EDU, R3_CAREER, R3_REGION, R3_OCC, R3_STATUS,
+	R4_DATE, R4_ORDER, R4_FUTURE, R4_SPAN, R6, R6_YEAR, R7, R8, R9, R10, R11,
+	R12_TYPE, R12_TITLE, R12_POS, R12_RANGE, R12_WAGETYPE, R12_HOURS,
+	C_REQ, C_TYPE, C_ENT, C_ORDER, C_PAID, C_END, C_REEMP, C_REASON,
+	T_REQ, T_TYPE, T_ORDER, T_ATT, T_EMP6M, T_STATUS,
+	NRID
+};
+
+static const struct {
+	const char *id;
+	const char *kind;
+} rid_info[NRID] = {
+	{ "R1", "vacancy" }, { "R2", "vacancy" }, { "R3.emp", "vacancy" },
+	{ "R3.wage", "vacancy" }, { "R3.edu", "vacancy" }, { "R3.career", "vacancy" },
+	{ "R3.region", "vacancy" }, { "R3.occ", "vacancy" }, { "R3.status", "vacancy" },
+	{ "R4.date", "vacancy" }, { "R4.order", "vacancy" }, { "R4.future", "vacancy" },
+	{ "R4.span", "vacancy" }, { "R6", "vacancy" }, { "R6.year", "vacancy" },
+	{ "R7", "vacancy" }, { "R8", "vacancy" }, { "R9", "vacancy" }, { "R10", "vacancy" },
+	{ "R11", "vacancy" }, { "R12.type", "vacancy" }, { "R12.title", "vacancy" },
+	{ "R12.positions", "vacancy" }, { "R12.range", "vacancy" },
+	{ "R12.wagetype", "vacancy" }, { "R12.hours", "vacancy" },
+	{ "C0", "claim" }, { "C0.type", "claim" }, { "C1", "claim" }, { "C2", "claim" },
+	{ "C3", "claim" }, { "C4", "claim" }, { "C4.reemp", "claim" }, { "C5", "claim" },
+	{ "T0", "training" }, { "T0.type", "training" }, { "T1", "training" },
+	{ "T2", "training" }, { "T3", "training" }, { "T4", "training" },
+};
+
+/* Field slots: the columns the rules read, looked up in the schema once. */
+enum fid {
+	F_EMPLOYER, F_TITLE, F_DESC, F_OCC, F_REGION, F_EMP, F_WTYPE, F_WMIN, F_WMAX,
+	F_HOURS, F_EDU, F_CAREER, F_POS, F_REG, F_CLOSE, F_UNTIL, F_STATUS,
+	F_SEP, F_ELIG, F_ENTITLED, F_FIRSTPAY, F_DAYSPAID, F_END, F_ENDREASON, F_REEMP,
+	F_START, F_ATT, F_EMP6M,
+	NFID
+};
+
+static const char *const fid_name[NFID] = {
+	"employer_id", "title", "description", "occupation_code", "region_code",
+	"employment_type", "wage_type", "wage_min", "wage_max", "hours_per_week", "edu_min",
+	"career_req", "positions", "reg_date", "close_date", "until_filled", "status",
+	"separation_date", "eligibility_date", "entitled_days", "first_payment_date",
+	"days_paid", "end_date", "end_reason", "reemployment_date", "start_date",
+	"attendance_rate", "employed_6m",
+};
+
+struct rule {
+	char *id;
+	enum lmi_severity sev;
+	int has_min, has_max;
+	double min, max;
+};
+
+struct strset {
+	char *name;
+	char **s;
+	size_t n, cap;
+};
+
+struct pattern {
+	enum rid rule;
+	unsigned fields; /* bit 0 title, bit 1 description */
+	int when_slot;   /* field slot of the condition, or -1 */
+	const struct strset *when_list;
+	pcre2_code *re;
+	char *label;
+};
+
+/* Parsed value of one schema field in the current row. */
+enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
+
+struct lmi_rules_priv {
+	const char *kind;
+	const struct lmi_schema *schema;
+	struct rule *rules;
+	size_t nrules;
+	struct rule *slot[NRID];
+	int sidx[NFID]; /* schema index of each field slot, or -1 */
+	int *cols;      /* input column of each schema field */
+	struct strset *lists;
+	size_t nlists;
+	struct strset regions, occ;
+	int *wage_year;
+	double *wage_hourly;
+	size_t nwage;
+	struct pattern *pats;
+	size_t npats;
+	pcre2_code *any[2]; /* all patterns of title / description, for a quick miss */
+	pcre2_match_data *md;
+	/* Per-row scratch, one entry per schema field. */
+	enum vstate *st;
+	double *num;
+	long *days;
+};
+
+static int fail(struct lmi_rules *rs, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct lmi_rules *rs, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(rs->err, sizeof(rs->err), fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+/* Length of the longest prefix of s that is at most max bytes and ends on a code point. */
+static int clip(const char *s, size_t max)
+{
+	size_t n = strlen(s);
+
+	if (n <= max)
+		return (int)n;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return (int)n;
+}
+
+/* Bytes of a match to show: all of it, or its first 60 bytes cut on a code point. */
+static int clip_match(const char *s, size_t n)
+{
+	int k = clip(s, 60);
+
+	return (size_t)k < n ? k : (int)n;
+}
+
+size_t lmi_utf8_len(const char *s, size_t n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			k++;
+	return k;
+}
+
+int lmi_bizno_valid(const char *s)
+{
+	static const int w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 };
+	int sum = 0, nonzero = 0;
+
+	for (int i = 0; i < 10; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		nonzero |= s[i] != '0';
+	}
+	if (s[10] != '\0' || !nonzero)
+		return 0;
+	for (int i = 0; i < 9; i++)
+		sum += (s[i] - '0') * w[i];
+	sum += (s[8] - '0') * 5 / 10;
+	return (10 - sum % 10) % 10 == s[9] - '0';
+}
+
+/* ---- string sets ---- */
+
+static int cmpstr(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void set_add(struct strset *set, const char *s)
+{
+	if (set->n == set->cap) {
+		set->cap = set->cap ? 2 * set->cap : 16;
+		set->s = lmi_xrealloc(set->s, set->cap * sizeof(*set->s));
+	}
+	set->s[set->n++] = lmi_xstrdup(s);
+}
+
+static void set_sort(struct strset *set)
+{
+	if (set->n > 1)
+		qsort(set->s, set->n, sizeof(*set->s), cmpstr);
+}
+
+static int set_has(const struct strset *set, const char *s)
+{
+	return set != NULL && set->n > 0 &&
+	       bsearch(&s, set->s, set->n, sizeof(*set->s), cmpstr) != NULL;
+}
+
+static void set_free(struct strset *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		free(set->s[i]);
+	free(set->s);
+	free(set->name);
+}
+
+static struct strset *find_list(const struct lmi_rules_priv *p, const char *name)
+{
+	for (size_t i = 0; i < p->nlists; i++)
+		if (strcmp(p->lists[i].name, name) == 0)
+			return &p->lists[i];
+	return NULL;
+}
+
+/* ---- table loading ---- */
+
+/*
+ * Opens DIR/NAME as CSV and looks up the columns named in want[] (NULL-ended;
+ * a name starting with '?' is optional).  Returns LMI_OK or an error in rs->err.
+ */
+static int table_open(struct lmi_rules *rs, struct lmi_csv *r, const char *dir, const char *name,
+		      const char *const *want, int *col)
+{
+	char path[4096];
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >= sizeof(path))
+		return fail(rs, LMI_EINVAL, "rules directory name too long");
+	errno = 0;
+	rc = lmi_csv_open(r, path, NULL);
+	if (rc == LMI_EIO && errno != 0)
+		return fail(rs, LMI_EIO, "cannot open '%s': %s", path, strerror(errno));
+	if (rc != LMI_OK)
+		return fail(rs, rc, "%s:%lu: %s", path, r->err_line, r->err);
+	for (size_t i = 0; want[i] != NULL; i++) {
+		int opt = want[i][0] == '?';
+
+		col[i] = lmi_csv_col(r, want[i] + opt);
+		if (col[i] < 0 && !opt)
+			return fail(rs, LMI_EPARSE, "%s:1: missing column '%s'", path, want[i]);
+	}
+	return LMI_OK;
+}
+
+/* Reads the next table row; 1 row, 0 end, < 0 error in rs->err. */
+static int table_next(struct lmi_rules *rs, struct lmi_csv *r, struct lmi_csv_row *row,
+		      const char *name)
+{
+	int rc = lmi_csv_next(r, row);
+
+	if (rc < 0)
+		return fail(rs, rc, "%s:%lu: %s", name, r->err_line, r->err);
+	if (rc == 1 && row->line > MAX_TABLE_ROWS)
+		return fail(rs, LMI_ETOOBIG, "%s: more than %d rows", name, MAX_TABLE_ROWS);
+	return rc;
+}
+
+static const char *cell(const struct lmi_csv_row *row, int c)
+{
+	return c >= 0 && (size_t)c < row->n ? row->f[c] : "";
+}
+
+static int parse_bound(const char *s, int *has, double *v)
+{
+	*has = 0;
+	if (s[0] == '\0')
+		return 0;
+	if (lmi_parse_num(s, v) != LMI_OK)
+		return -1;
+	*has = 1;
+	return 0;
+}
+
+static int load_rules(struct lmi_rules *rs, const char *dir)
+{
+	static const char *const want[] = { "id", "kind", "severity", "min", "max", NULL };
+	struct lmi_rules_priv *p = rs->p;
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	int col[5], rc = table_open(rs, &r, dir, "rules.csv", want, col);
+	size_t cap = 0;
+
+	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, "rules.csv")) == 1) {
+		const char *id = cell(&row, col[0]), *sev = cell(&row, col[2]);
+		struct rule *ru;
+		int k;
+
+		rc = LMI_OK;
+		if (strcmp(cell(&row, col[1]), p->kind) != 0)
+			continue;
+		for (k = 0; k < NRID; k++)
+			if (strcmp(rid_info[k].id, id) == 0 && strcmp(rid_info[k].kind, p->kind) == 0)
+				break;
+		if (k == NRID) {
+			rc = fail(rs, LMI_EPARSE, "rules.csv:%lu: unknown rule '%s' for kind %s",
+				  row.line, id, p->kind);
+			break;
+		}
+		if (p->nrules == cap) {
+			cap = cap ? 2 * cap : 32;
+			p->rules = lmi_xrealloc(p->rules, cap * sizeof(*p->rules));
+		}
+		ru = &p->rules[p->nrules++];
+		memset(ru, 0, sizeof(*ru));
+		ru->id = lmi_xstrdup(id);
+		if (strcmp(sev, "error") == 0) {
+			ru->sev = LMI_SEV_ERROR;
+		} else if (strcmp(sev, "warn") == 0) {
+			ru->sev = LMI_SEV_WARN;
+		} else if (strcmp(sev, "off") == 0) {
+			ru->sev = LMI_SEV_OFF;
+		} else {
+			rc = fail(rs, LMI_EPARSE, "rules.csv:%lu: unknown severity '%s'", row.line,
+				  sev);
+			break;
+		}
+		if (parse_bound(cell(&row, col[3]), &ru->has_min, &ru->min) < 0 ||
+		    parse_bound(cell(&row, col[4]), &ru->has_max, &ru->max) < 0) {
+			rc = fail(rs, LMI_EPARSE, "rules.csv:%lu: min and max must be numbers",
+				  row.line);
+			break;
+		}
+	}
+	lmi_csv_close(&r);
+	if (rc < 0)
+		return rc;
+	/* rules[] no longer moves: point the slots at it. */
+	for (size_t i = 0; i < p->nrules; i++)
+		for (int k = 0; k < NRID; k++)
+			if (strcmp(rid_info[k].id, p->rules[i].id) == 0 &&
+			    strcmp(rid_info[k].kind, p->kind) == 0)
+				p->slot[k] = &p->rules[i];
+	for (int k = 0; k < NRID; k++)
+		if (strcmp(rid_info[k].kind, p->kind) == 0 && p->slot[k] == NULL)
+			return fail(rs, LMI_EPARSE, "rules.csv: no rule '%s' for kind %s",
+				    rid_info[k].id, p->kind);
+	return LMI_OK;
+}
+
+static int load_min_wage(struct lmi_rules *rs, const char *dir)
+{
+	static const char *const want[] = { "year", "hourly", NULL };
+	struct lmi_rules_priv *p = rs->p;
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	int col[2], rc = table_open(rs, &r, dir, "min_wage.csv", want, col);
+	size_t cap = 0;
+
+	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, "min_wage.csv")) == 1) {
+		long long y;
+		double h;
+		const char *e;
+
+		rc = LMI_OK;
+		if (lmi_parse_long(cell(&row, col[0]), 1900, 2100, &y, &e) < 0 ||
+		    lmi_parse_num(cell(&row, col[1]), &h) != LMI_OK || h <= 0) {
+			rc = fail(rs, LMI_EPARSE, "min_wage.csv:%lu: bad year or hourly amount",
+				  row.line);
+			break;
+		}
+		if (p->nwage == cap) {
+			cap = cap ? 2 * cap : 16;
+			p->wage_year = lmi_xrealloc(p->wage_year, cap * sizeof(*p->wage_year));
+			p->wage_hourly = lmi_xrealloc(p->wage_hourly, cap * sizeof(double));
+		}
+		p->wage_year[p->nwage] = (int)y;
+		p->wage_hourly[p->nwage++] = h;
+	}
+	lmi_csv_close(&r);
+	return rc < 0 ? rc : LMI_OK;
+}
+
+static int load_codes(struct lmi_rules *rs, const char *dir)
+{
+	static const char *const want[] = { "list", "code", NULL };
+	struct lmi_rules_priv *p = rs->p;
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	int col[2], rc = table_open(rs, &r, dir, "codes.csv", want, col);
+	size_t cap = 0;
+
+	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, "codes.csv")) == 1) {
+		const char *name = cell(&row, col[0]);
+		struct strset *set = find_list(p, name);
+
+		rc = LMI_OK;
+		if (name[0] == '\0' || cell(&row, col[1])[0] == '\0') {
+			rc = fail(rs, LMI_EPARSE, "codes.csv:%lu: empty list or code", row.line);
+			break;
+		}
+		if (set == NULL) {
+			if (p->nlists == cap) {
+				cap = cap ? 2 * cap : 16;
+				p->lists = lmi_xrealloc(p->lists, cap * sizeof(*p->lists));
+			}
+			set = &p->lists[p->nlists++];
+			memset(set, 0, sizeof(*set));
+			set->name = lmi_xstrdup(name);
+		}
+		set_add(set, cell(&row, col[1]));
+	}
+	lmi_csv_close(&r);
+	for (size_t i = 0; i < p->nlists; i++)
+		set_sort(&p->lists[i]);
+	return rc < 0 ? rc : LMI_OK;
+}
+
+/* Loads the first column `colname` of a one-list table into set; digits only. */
+static int load_set(struct lmi_rules *rs, const char *dir, const char *name, const char *colname,
+		    struct strset *set)
+{
+	const char *want[] = { colname, NULL };
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	int col[1], rc = table_open(rs, &r, dir, name, want, col);
+
+	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, name)) == 1) {
+		rc = LMI_OK;
+		if (!lmi_is_digits(cell(&row, col[0]))) {
+			rc = fail(rs, LMI_EPARSE, "%s:%lu: %s must be digits", name, row.line,
+				  colname);
+			break;
+		}
+		set_add(set, cell(&row, col[0]));
+	}
+	lmi_csv_close(&r);
+	set_sort(set);
+	return rc < 0 ? rc : LMI_OK;
+}
+
+static pcre2_code *compile(struct lmi_rules *rs, const char *where, const char *pat)
+{
+	int errcode;
+	PCRE2_SIZE off;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
+				       &off, NULL);
+	PCRE2_UCHAR msg[160];
+
+	if (re == NULL) {
+		pcre2_get_error_message(errcode, msg, sizeof(msg));
+		fail(rs, LMI_EPARSE, "%s: bad regex at offset %zu: %s", where, (size_t)off,
+		     (const char *)msg);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* an interpreter fallback is fine */
+	return re;
+}
+
+static int parse_pattern_row(struct lmi_rules *rs, const struct lmi_csv_row *row, const int *col,
+			     struct pattern *pt)
+{
+	struct lmi_rules_priv *p = rs->p;
+	const char *rule = cell(row, col[0]), *field = cell(row, col[1]);
+	const char *when = cell(row, col[2]), *colon;
+	char where[64], fname[64];
+	int k;
+
+	snprintf(where, sizeof(where), "patterns.csv:%lu", row->line);
+	for (k = R7; k <= R11; k++)
+		if (strcmp(rid_info[k].id, rule) == 0)
+			break;
+	if (k > R11)
+		return fail(rs, LMI_EPARSE, "%s: rule must be R7..R11, not '%s'", where, rule);
+	pt->rule = (enum rid)k;
+	if (strcmp(field, "title") == 0)
+		pt->fields = 1;
+	else if (strcmp(field, "description") == 0)
+		pt->fields = 2;
+	else if (strcmp(field, "title|description") == 0)
+		pt->fields = 3;
+	else
+		return fail(rs, LMI_EPARSE, "%s: field must be title, description or "
+			    "title|description", where);
+	pt->when_slot = -1;
+	if (when[0] != '\0') {
+		colon = strchr(when, ':');
+		if (colon == NULL || (size_t)(colon - when) >= sizeof(fname))
+			return fail(rs, LMI_EPARSE, "%s: when must be FIELD:LIST", where);
+		memcpy(fname, when, (size_t)(colon - when));
+		fname[colon - when] = '\0';
+		for (k = 0; k < NFID; k++)
+			if (strcmp(fid_name[k], fname) == 0)
+				break;
+		pt->when_list = find_list(p, colon + 1);
+		if (k == NFID || pt->when_list == NULL)
+			return fail(rs, LMI_EPARSE, "%s: unknown field or code list in '%s'", where,
+				    when);
+		pt->when_slot = k;
+	}
+	pt->re = compile(rs, where, cell(row, col[3]));
+	if (pt->re == NULL)
+		return LMI_EPARSE;
+	pt->label = lmi_xstrdup(cell(row, col[4]));
+	return LMI_OK;
+}
+
+/* Appends "(?:pat)" for every pattern of field bit `bit` to one alternation. */
+static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code **out)
+{
+	struct lmi_rules_priv *p = rs->p;
+	size_t len = 0, k = 0;
+	char *all;
+
+	*out = NULL;
+	for (size_t i = 0; i < p->npats; i++)
+		if (p->pats[i].fields & bit)
+			len += strlen(pats[i]) + 5;
+	if (len == 0)
+		return LMI_OK;
+	all = lmi_xmalloc(len + 1);
+	for (size_t i = 0; i < p->npats; i++) {
+		size_t n = strlen(pats[i]);
+
+		if (!(p->pats[i].fields & bit))
+			continue;
+		if (k > 0)
+			all[k++] = '|';
+		memcpy(all + k, "(?:", 3);
+		memcpy(all + k + 3, pats[i], n);
+		all[k + 3 + n] = ')';
+		k += n + 4;
+	}
+	all[k] = '\0';
+	*out = compile(rs, "patterns.csv", all);
+	free(all);
+	return *out ? LMI_OK : LMI_EPARSE;
+}
+
+static int load_patterns(struct lmi_rules *rs, const char *dir)
+{
+	static const char *const want[] = { "rule", "field", "when", "pattern", "label", NULL };
+	struct lmi_rules_priv *p = rs->p;
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	int col[5], rc = table_open(rs, &r, dir, "patterns.csv", want, col);
+	size_t cap = 0;
+	char **pats = NULL;
+
+	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, "patterns.csv")) == 1) {
+		if (p->npats == cap) {
+			cap = cap ? 2 * cap : 32;
+			p->pats = lmi_xrealloc(p->pats, cap * sizeof(*p->pats));
+			pats = lmi_xrealloc(pats, cap * sizeof(*pats));
+		}
+		memset(&p->pats[p->npats], 0, sizeof(*p->pats));
+		pats[p->npats] = lmi_xstrdup(cell(&row, col[3]));
+		p->npats++;
+		rc = parse_pattern_row(rs, &row, col, &p->pats[p->npats - 1]);
+	}
+	lmi_csv_close(&r);
+	if (rc >= 0)
+		rc = build_any(rs, 1, pats, &p->any[0]);
+	if (rc >= 0)
+		rc = build_any(rs, 2, pats, &p->any[1]);
+	for (size_t i = 0; i < p->npats; i++)
+		free(pats[i]);
+	free(pats);
+	if (rc < 0)
+		return rc;
+	p->md = pcre2_match_data_create(1, NULL);
+	return p->md ? LMI_OK : fail(rs, LMI_ENOMEM, "out of memory");
+}
+
+int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
+{
+	struct lmi_rules_priv *p;
+	size_t n;
+	int rc;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->schema = lmi_schema_get(kind);
+	if (rs->schema == NULL)
+		return fail(rs, LMI_EINVAL, "unknown kind '%s'", kind);
+	n = rs->schema->n;
+	p = lmi_xcalloc(1, sizeof(*p));
+	rs->p = p;
+	p->kind = rs->schema->kind;
+	p->schema = rs->schema;
+	for (int k = 0; k < NFID; k++)
+		p->sidx[k] = lmi_schema_index(rs->schema, fid_name[k]);
+	p->cols = lmi_xmalloc(n * sizeof(*p->cols));
+	for (size_t i = 0; i < n; i++)
+		p->cols[i] = -1;
+	p->st = lmi_xcalloc(n, sizeof(*p->st));
+	p->num = lmi_xcalloc(n, sizeof(*p->num));
+	p->days = lmi_xcalloc(n, sizeof(*p->days));
+	rc = load_rules(rs, dir);
+	if (rc == LMI_OK)
+		rc = load_min_wage(rs, dir);
+	if (rc == LMI_OK)
+		rc = load_codes(rs, dir);
+	if (rc == LMI_OK)
+		rc = load_set(rs, dir, "regions.csv", "code", &p->regions);
+	if (rc == LMI_OK)
+		rc = load_set(rs, dir, "occupations.csv", "prefix", &p->occ);
+	if (rc == LMI_OK)
+		rc = load_patterns(rs, dir);
+	return rc;
+}
+
+int lmi_rules_bind(struct lmi_rules *rs, const int *cols)
+{
+	memcpy(rs->p->cols, cols, rs->schema->n * sizeof(*cols));
+	return LMI_OK;
+}
+
+enum lmi_severity lmi_rules_severity(const struct lmi_rules *rs, const char *id)
+{
+	if (rs->p == NULL)
+		return LMI_SEV_OFF;
+	for (size_t i = 0; i < rs->p->nrules; i++)
+		if (strcmp(rs->p->rules[i].id, id) == 0)
+			return rs->p->rules[i].sev;
+	return LMI_SEV_OFF;
+}
+
+void lmi_rules_release(struct lmi_rules *rs)
+{
+	struct lmi_rules_priv *p = rs->p;
+
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nrules; i++)
+		free(p->rules[i].id);
+	free(p->rules);
+	for (size_t i = 0; i < p->nlists; i++)
+		set_free(&p->lists[i]);
+	free(p->lists);
+	set_free(&p->regions);
+	set_free(&p->occ);
+	free(p->wage_year);
+	free(p->wage_hourly);
+	for (size_t i = 0; i < p->npats; i++) {
+		pcre2_code_free(p->pats[i].re);
+		free(p->pats[i].label);
+	}
+	free(p->pats);
+	pcre2_code_free(p->any[0]);
+	pcre2_code_free(p->any[1]);
+	pcre2_match_data_free(p->md);
+	free(p->cols);
+	free(p->st);
+	free(p->num);
+	free(p->days);
+	free(p);
+	rs->p = NULL;
+}
+
+/* ---- evaluation ---- */
+
+struct ctx {
+	struct lmi_rules_priv *p;
+	const struct lmi_csv_row *row;
+	struct lmi_verdict *v;
+	long as_of;
+};
+
+static void add(struct ctx *c, enum rid k, const char *field, const char *value, const char *fmt,
+		...) __attribute__((format(printf, 5, 6)));
+
+/* Records a violation of rule k unless the rule is off. */
+static void add(struct ctx *c, enum rid k, const char *field, const char *value, const char *fmt,
+		...)
+{
+	const struct rule *ru = c->p->slot[k];
+	struct lmi_violation *x;
+	va_list ap;
+	int n;
+
+	if (ru == NULL || ru->sev == LMI_SEV_OFF)
+		return;
+	if (ru->sev == LMI_SEV_ERROR)
+		c->v->nerr++;
+	else
+		c->v->nwarn++;
+	if (c->v->n == LMI_RULES_MAX_VIOL)
+		return;
+	x = &c->v->v[c->v->n++];
+	x->rule = ru->id;
+	x->severity = ru->sev;
+	x->field = field;
+	x->value = value;
+	va_start(ap, fmt);
+	n = vsnprintf(x->msg, sizeof(x->msg), fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(x->msg))
+		x->msg[clip(x->msg, sizeof(x->msg) - 1)] = '\0';
+}
+
+static int on(const struct ctx *c, enum rid k)
+{
+	return c->p->slot[k] != NULL && c->p->slot[k]->sev != LMI_SEV_OFF;
+}
+
+/* Value of field slot f in the row, "" when the column is absent. */
+static const char *val(const struct ctx *c, enum fid f)
+{
+	int si = c->p->sidx[f];
+
+	return si < 0 ? "" : cell(c->row, c->p->cols[si]);
+}
+
+static enum vstate st(const struct ctx *c, enum fid f)
+{
+	int si = c->p->sidx[f];
+
+	return si < 0 ? V_EMPTY : c->p->st[si];
+}
+
+static double num(const struct ctx *c, enum fid f)
+{
+	return c->p->num[c->p->sidx[f]];
+}
+
+static long days(const struct ctx *c, enum fid f)
+{
+	return c->p->days[c->p->sidx[f]];
+}
+
+static int blank(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return *s == '\0';
+}
+
+/* Shows a value in a message: at most 60 bytes, cut on a code point. */
+#define SHOW(s) clip((s), 60), (s)
+
+/* R1/C0/T0 required fields, then R4.date/R12.type/C0.type/T0.type; fills st/num/days. */
+static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum rid type_rule)
+{
+	struct lmi_rules_priv *p = c->p;
+	const struct lmi_schema *s = p->schema;
+	for (size_t i = 0; i < s->n; i++) {
+		const struct lmi_field *f = &s->fields[i];
+		const char *x = cell(c->row, p->cols[i]);
+		long long ll;
+		const char *e;
+		int rc;
+
+		p->st[i] = V_EMPTY;
+		if (p->cols[i] < 0 || (f->flags & LMI_F_ADDED))
+			continue;
+		if (blank(x)) {
+			if (f->flags & LMI_F_REQUIRED)
+				add(c, req, f->name, x, "required field '%s' is empty", f->name);
+			continue;
+		}
+		p->st[i] = V_OK;
+		switch (f->type) {
+		case LMI_T_DATE:
+			rc = lmi_parse_date(x, &p->days[i]);
+			if (rc == LMI_PARSE_UNTIL_FILLED && strcmp(f->name, "close_date") == 0) {
+				p->st[i] = V_UNTIL;
+			} else if (rc != LMI_OK) {
+				p->st[i] = V_BAD;
+				add(c, date_rule, f->name, x, "%s '%.*s' is not a date", f->name,
+				    SHOW(x));
+			}
+			break;
+		case LMI_T_INT:
+			if (lmi_parse_long(x, -1000000000000LL, 1000000000000LL, &ll, &e) < 0) {
+				p->st[i] = V_BAD;
+				add(c, type_rule, f->name, x, "%s '%.*s' is not an integer", f->name,
+				    SHOW(x));
+			} else {
+				p->num[i] = (double)ll;
+			}
+			break;
+		case LMI_T_NUM:
+			if (strncmp(f->name, "wage_", 5) == 0)
+				rc = lmi_parse_money(x, &p->num[i]);
+			else
+				rc = lmi_parse_num(x, &p->num[i]);
+			if (rc == LMI_PARSE_EMPTY) {
+				p->st[i] = V_EMPTY;
+			} else if (rc != LMI_OK) {
+				p->st[i] = V_BAD;
+				add(c, type_rule, f->name, x, "%s '%.*s' is not a number", f->name,
+				    SHOW(x));
+			}
+			break;
+		case LMI_T_BOOL:
+			if (strcmp(x, "0") != 0 && strcmp(x, "1") != 0) {
+				p->st[i] = V_BAD;
+				add(c, type_rule, f->name, x, "%s '%.*s' is not 0 or 1", f->name,
+				    SHOW(x));
+			} else {
+				p->num[i] = x[0] - '0';
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+static void check_code(struct ctx *c, enum rid k, enum fid f, const char *list)
+{
+	const char *x = val(c, f);
+
+	if (!on(c, k) || st(c, f) == V_EMPTY)
+		return;
+	if (!set_has(find_list(c->p, list), x))
+		add(c, k, fid_name[f], x, "%s '%.*s' is not in the code list", fid_name[f],
+		    SHOW(x));
+}
+
+static void check_bizno(struct ctx *c)
+{
+	const char *x = val(c, F_EMPLOYER);
+	size_t n = strlen(x);
+	int sum = 0;
+	static const int w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 };
+
+	if (st(c, F_EMPLOYER) == V_EMPTY || lmi_bizno_valid(x))
+		return;
+	if (n != 10 || !lmi_is_digits(x)) {
+		add(c, R2, "employer_id", x, "business number '%.*s' is not 10 digits", SHOW(x));
+		return;
+	}
+	if (strcmp(x, "0000000000") == 0) {
+		add(c, R2, "employer_id", x, "business number is all zeros");
+		return;
+	}
+	for (int i = 0; i < 9; i++)
+		sum += (x[i] - '0') * w[i];
+	sum += (x[8] - '0') * 5 / 10;
+	add(c, R2, "employer_id", x, "business number '%s' has check digit %c, expected %d", x,
+	    x[9], (10 - sum % 10) % 10);
+}
+
+static void check_region_occ(struct ctx *c)
+{
+	const char *x = val(c, F_REGION);
+	char pre[3];
+
+	if (on(c, R3_REGION) && st(c, F_REGION) != V_EMPTY && !set_has(&c->p->regions, x))
+		add(c, R3_REGION, "region_code", x, "region_code '%.*s' is not a known si-gun-gu code",
+		    SHOW(x));
+	x = val(c, F_OCC);
+	if (!on(c, R3_OCC) || st(c, F_OCC) == V_EMPTY)
+		return;
+	pre[0] = x[0];
+	pre[1] = pre[0] ? x[1] : '\0';
+	pre[2] = '\0';
+	if (strlen(x) != 6 || !lmi_is_digits(x) || !set_has(&c->p->occ, pre))
+		add(c, R3_OCC, "occupation_code", x,
+		    "occupation_code '%.*s' is not 6 digits with a known prefix", SHOW(x));
+}
+
+/* R4 and R5: reg_date not after as-of, close_date not before reg_date, span, status. */
+static void check_dates(struct ctx *c)
+{
+	const struct rule *span = c->p->slot[R4_SPAN];
+	const char *status = val(c, F_STATUS);
+	char a[11], b[11];
+	long reg = 0, close = 0;
+	int has_reg = st(c, F_REG) == V_OK, has_close = st(c, F_CLOSE) == V_OK;
+
+	if (st(c, F_UNTIL) == V_OK && num(c, F_UNTIL) == 1)
+		has_close = 0;
+	if (has_reg)
+		reg = days(c, F_REG);
+	if (has_close)
+		close = days(c, F_CLOSE);
+	if (has_reg && reg > c->as_of) {
+		lmi_format_date(reg, a);
+		lmi_format_date(c->as_of, b);
+		add(c, R4_FUTURE, "reg_date", val(c, F_REG), "reg_date %s is after the as-of date %s",
+		    a, b);
+	}
+	if (has_reg && has_close && close < reg) {
+		lmi_format_date(close, a);
+		lmi_format_date(reg, b);
+		add(c, R4_ORDER, "close_date", val(c, F_CLOSE), "close_date %s is before reg_date %s",
+		    a, b);
+	} else if (has_reg && has_close && span->has_max && close - reg > span->max) {
+		add(c, R4_SPAN, "close_date", val(c, F_CLOSE),
+		    "posting open %ld days, more than %.0f", close - reg, span->max);
+	}
+	if (strcmp(status, "filled") == 0 || strcmp(status, "cancelled") == 0)
+		c->v->status = strcmp(status, "filled") == 0 ? "filled" : "cancelled";
+	else if (has_close && close < c->as_of)
+		c->v->status = "expired";
+	else
+		c->v->status = "open";
+}
+
+static double min_wage(const struct lmi_rules_priv *p, int year, int *found)
+{
+	for (size_t i = 0; i < p->nwage; i++) {
+		if (p->wage_year[i] == year) {
+			*found = 1;
+			return p->wage_hourly[i];
+		}
+	}
+	*found = 0;
+	return 0;
+}
+
+/* R6, R12.wagetype, R12.range: the offered wage. */
+static void check_wage(struct ctx *c)
+{
+	const char *wt = val(c, F_WTYPE);
+	int have_min = st(c, F_WMIN) == V_OK, have_max = st(c, F_WMAX) == V_OK;
+	int y, m, d, found;
+	double h, floor_h;
+
+	if ((have_min || have_max) && st(c, F_WTYPE) == V_EMPTY)
+		add(c, R12_WAGETYPE, "wage_type", wt, "a wage is given without a wage_type");
+	if (have_min && have_max && num(c, F_WMIN) > num(c, F_WMAX))
+		add(c, R12_RANGE, "wage_max", val(c, F_WMAX), "wage_min %.0f is greater than wage_max %.0f",
+		    num(c, F_WMIN), num(c, F_WMAX));
+	if (!have_min || lmi_wage_hourly(wt, num(c, F_WMIN), &h) != LMI_OK)
+		return;
+	snprintf(c->v->wage_hourly, sizeof(c->v->wage_hourly), "%.2f", h);
+	if (st(c, F_REG) != V_OK)
+		return;
+	lmi_civil_from_days(days(c, F_REG), &y, &m, &d);
+	floor_h = min_wage(c->p, y, &found);
+	if (!found)
+		add(c, R6_YEAR, "reg_date", val(c, F_REG),
+		    "no minimum wage for %d in min_wage.csv; wage not checked", y);
+	else if (h < floor_h)
+		add(c, R6, "wage_min", val(c, F_WMIN),
+		    "wage_min %.0f %s is %.2f an hour, below the %d minimum of %.0f",
+		    num(c, F_WMIN), wt, h, y, floor_h);
+}
+
+/* R12: title length, positions, weekly hours. */
+static void check_structure(struct ctx *c)
+{
+	const struct rule *t = c->p->slot[R12_TITLE], *pos = c->p->slot[R12_POS];
+	const struct rule *hr = c->p->slot[R12_HOURS];
+	const char *x = val(c, F_TITLE);
+
+	if (st(c, F_TITLE) != V_EMPTY) {
+		size_t n = lmi_utf8_len(x, strlen(x));
+
+		if ((t->has_min && n < t->min) || (t->has_max && n > t->max))
+			add(c, R12_TITLE, "title", x, "title has %zu characters, outside %.0f..%.0f",
+			    n, t->has_min ? t->min : 0, t->has_max ? t->max : 0);
+	}
+	if (st(c, F_POS) == V_OK && pos->has_min && num(c, F_POS) < pos->min)
+		add(c, R12_POS, "positions", val(c, F_POS), "positions %.0f is below %.0f",
+		    num(c, F_POS), pos->min);
+	if (st(c, F_HOURS) == V_OK &&
+	    ((hr->has_min && num(c, F_HOURS) < hr->min) || (hr->has_max && num(c, F_HOURS) > hr->max)))
+		add(c, R12_HOURS, "hours_per_week", val(c, F_HOURS),
+		    "hours_per_week %g is outside %g..%g", num(c, F_HOURS),
+		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
+}
+
+/* R7..R11: wording, one violation per rule and row; a quick combined match first. */
+static void check_wording(struct ctx *c)
+{
+	static const enum fid fields[2] = { F_TITLE, F_DESC };
+	struct lmi_rules_priv *p = c->p;
+	unsigned fired = 0;
+
+	for (unsigned b = 0; b < 2; b++) {
+		const char *x = val(c, fields[b]);
+		size_t n = strlen(x);
+
+		if (n == 0 || p->any[b] == NULL)
+			continue;
+		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) < 0)
+			continue;
+		for (size_t i = 0; i < p->npats; i++) {
+			const struct pattern *pt = &p->pats[i];
+			PCRE2_SIZE *ov;
+
+			if (!(pt->fields & (1u << b)) || (fired & (1u << pt->rule)) ||
+			    !on(c, pt->rule))
+				continue;
+			if (pt->when_slot >= 0 &&
+			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot)))
+				continue;
+			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md,
+					NULL) < 0)
+				continue;
+			ov = pcre2_get_ovector_pointer(p->md);
+			fired |= 1u << pt->rule;
+			add(c, pt->rule, fid_name[fields[b]], x, "%s has '%.*s' (%s)",
+			    fid_name[fields[b]], clip_match(x + ov[0], ov[1] - ov[0]), x + ov[0],
+			    pt->label);
+		}
+	}
+}
+
+static void check_vacancy(struct ctx *c)
+{
+	check_types(c, R1, R4_DATE, R12_TYPE);
+	check_bizno(c);
+	check_code(c, R3_EMP, F_EMP, "employment_type");
+	check_code(c, R3_WAGE, F_WTYPE, "wage_type");
+	check_code(c, R3_EDU, F_EDU, "edu_min");
+	check_code(c, R3_CAREER, F_CAREER, "career_req");
+	check_code(c, R3_STATUS, F_STATUS, "status");
+	check_region_occ(c);
+	check_dates(c);
+	check_wage(c);
+	check_structure(c);
+	check_wording(c);
+}
+
+/* C2: each present date not before the previous present one. */
+static void check_claim_order(struct ctx *c)
+{
+	static const enum fid order[4] = { F_SEP, F_ELIG, F_FIRSTPAY, F_END };
+	enum fid last = NFID;
+	char a[11], b[11];
+
+	for (int i = 0; i < 4; i++) {
+		if (st(c, order[i]) != V_OK)
+			continue;
+		if (last != NFID && days(c, order[i]) < days(c, last)) {
+			lmi_format_date(days(c, order[i]), a);
+			lmi_format_date(days(c, last), b);
+			add(c, C_ORDER, fid_name[order[i]], val(c, order[i]), "%s %s is before %s %s",
+			    fid_name[order[i]], a, fid_name[last], b);
+		}
+		last = order[i];
+	}
+}
+
+static void check_claim(struct ctx *c)
+{
+	const struct rule *ent = c->p->slot[C_ENT], *dp = c->p->slot[C_PAID];
+	int has_end, has_reason;
+
+	check_types(c, C_REQ, C_TYPE, C_TYPE);
+	has_end = st(c, F_END) == V_OK;
+	has_reason = st(c, F_ENDREASON) != V_EMPTY;
+	if (st(c, F_ENTITLED) == V_OK &&
+	    ((ent->has_min && num(c, F_ENTITLED) < ent->min) ||
+	     (ent->has_max && num(c, F_ENTITLED) > ent->max)))
+		add(c, C_ENT, "entitled_days", val(c, F_ENTITLED), "entitled_days %.0f is outside %.0f..%.0f",
+		    num(c, F_ENTITLED), ent->has_min ? ent->min : 0, ent->has_max ? ent->max : 0);
+	check_claim_order(c);
+	if (st(c, F_DAYSPAID) == V_OK) {
+		if (dp->has_min && num(c, F_DAYSPAID) < dp->min)
+			add(c, C_PAID, "days_paid", val(c, F_DAYSPAID), "days_paid %.0f is below %.0f",
+			    num(c, F_DAYSPAID), dp->min);
+		else if (st(c, F_ENTITLED) == V_OK && num(c, F_DAYSPAID) > num(c, F_ENTITLED))
+			add(c, C_PAID, "days_paid", val(c, F_DAYSPAID),
+			    "days_paid %.0f is greater than entitled_days %.0f", num(c, F_DAYSPAID),
+			    num(c, F_ENTITLED));
+	}
+	check_code(c, C_REASON, F_ENDREASON, "end_reason");
+	if (has_reason && !has_end && st(c, F_END) == V_EMPTY)
+		add(c, C_END, "end_reason", val(c, F_ENDREASON), "end_reason is given but end_date is empty");
+	else if (has_end && !has_reason)
+		add(c, C_END, "end_reason", "", "end_date is given but end_reason is empty");
+	if (strcmp(val(c, F_ENDREASON), "reemployed") == 0 && st(c, F_REEMP) == V_EMPTY)
+		add(c, C_REEMP, "reemployment_date", "", "end_reason is reemployed but reemployment_date is empty");
+}
+
+static void check_training(struct ctx *c)
+{
+	const struct rule *att = c->p->slot[T_ATT];
+	char a[11], b[11];
+
+	check_types(c, T_REQ, T_TYPE, T_TYPE);
+	if (st(c, F_START) == V_OK && st(c, F_END) == V_OK && days(c, F_END) < days(c, F_START)) {
+		lmi_format_date(days(c, F_END), a);
+		lmi_format_date(days(c, F_START), b);
+		add(c, T_ORDER, "end_date", val(c, F_END), "end_date %s is before start_date %s", a, b);
+	}
+	if (st(c, F_ATT) == V_OK &&
+	    ((att->has_min && num(c, F_ATT) < att->min) || (att->has_max && num(c, F_ATT) > att->max)))
+		add(c, T_ATT, "attendance_rate", val(c, F_ATT), "attendance_rate %g is outside %g..%g",
+		    num(c, F_ATT), att->has_min ? att->min : 0, att->has_max ? att->max : 0);
+	if (st(c, F_EMP6M) == V_OK && num(c, F_EMP6M) == 1 &&
+	    !set_has(find_list(c->p, "employed_6m_ok"), val(c, F_STATUS)))
+		add(c, T_EMP6M, "employed_6m", val(c, F_EMP6M),
+		    "employed_6m is 1 but status is '%.*s', not completed or early_employed",
+		    SHOW(val(c, F_STATUS)));
+	check_code(c, T_STATUS, F_STATUS, "training_status");
+}
+
+size_t lmi_rules_check(struct lmi_rules *rs, const struct lmi_csv_row *row, struct lmi_verdict *v)
+{
+	struct ctx c = { rs->p, row, v, rs->as_of };
+
+	v->n = v->nerr = v->nwarn = 0;
+	v->wage_hourly[0] = '\0';
+	v->status = NULL;
+	if (strcmp(rs->p->kind, "vacancy") == 0)
+		check_vacancy(&c);
+	else if (strcmp(rs->p->kind, "claim") == 0)
+		check_claim(&c);
+	else
+		check_training(&c);
+	return v->nerr;
+}
