@@ -1474,3 +1474,68 @@ int lmi_model_summary(const struct lmi_model *m, FILE *fp)
 			"penalised information\n", m->l2);
 	return ferror(fp) ? LMI_EIO : LMI_OK;
 }
+
+/* Appends n bytes of s to *buf at *len, growing it.  Returns LMI_OK or LMI_ENOMEM. */
+static int buf_add(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
+{
+	if (*len + n + 1 > *cap) {
+		size_t c = *cap ? *cap : 128;
+		char *b;
+
+		while (c < *len + n + 1)
+			c *= 2;
+		b = realloc(*buf, c);
+		if (b == NULL)
+			return LMI_ENOMEM;
+		*buf = b;
+		*cap = c;
+	}
+	memcpy(*buf + *len, s, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+	return LMI_OK;
+}
+
+/* Returns 1 when feature a ranks before b: larger |contribution| first, then feature order. */
+static int ranks_before(const double *c, size_t a, size_t b)
+{
+	if (fabs(c[a]) != fabs(c[b]))
+		return fabs(c[a]) > fabs(c[b]);
+	return a < b;
+}
+
+int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
+		      const double *contrib, size_t k, char **buf, size_t *cap)
+{
+	size_t len = 0, prev = SIZE_MAX;
+	int rc = buf_add(buf, cap, &len, "", 0);
+
+	/* The r-th reason is the best-ranked feature ranked after the (r-1)-th: O(k * nfeat). */
+	for (size_t r = 0; rc == LMI_OK && r < k && r < m->nfeat; r++) {
+		size_t best = SIZE_MAX;
+		char num[32];
+		const char *v, *name;
+
+		for (size_t j = 0; j < m->nfeat; j++) {
+			if (prev != SIZE_MAX && !ranks_before(contrib, prev, j))
+				continue;
+			if (best == SIZE_MAX || ranks_before(contrib, j, best))
+				best = j;
+		}
+		prev = best;
+		name = m->feat[best].name;
+		v = row->len[m->feat[best].col] ? row->f[m->feat[best].col] : "(missing)";
+		snprintf(num, sizeof(num), " %+.2f", contrib[best] + 0.0);
+		if (r > 0)
+			rc = buf_add(buf, cap, &len, "; ", 2);
+		if (rc == LMI_OK)
+			rc = buf_add(buf, cap, &len, name, strlen(name));
+		if (rc == LMI_OK)
+			rc = buf_add(buf, cap, &len, "=", 1);
+		if (rc == LMI_OK)
+			rc = buf_add(buf, cap, &len, v, strlen(v));
+		if (rc == LMI_OK)
+			rc = buf_add(buf, cap, &len, num, strlen(num));
+	}
+	return rc == LMI_OK ? (int)len : rc;
+}

@@ -163,6 +163,15 @@ int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, do
 		    double *lp, double *contrib, struct lmi_score_err *e);
 
 /*
+ * Formats the k largest |contrib[j]| as "name=value +0.82; name=value -0.41"
+ * (value as found in row, "(missing)" when empty; ties keep feature order)
+ * into *buf, growing it with realloc (*cap is its size).  Returns the length,
+ * or LMI_ENOMEM.
+ */
+int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
+		      const double *contrib, size_t k, char **buf, size_t *cap);
+
+/*
  * Parses "low:0.2,high:0.5" (either order, both required, 0 < low <= high < 1).
  * Returns LMI_OK or LMI_EINVAL.
  */
