@@ -1,4 +1,5 @@
-/* lmi-validate: apply the rule tables to canonical CSV, flag warnings, reject errors with reasons. */
+/* lmi-validate: apply the rule tables to canonical CSV, flag warnings, reject errors with reasons.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
@@ -16,45 +17,41 @@
 #include "banned.h"
 
 static const char *const usage[] = {
-	"usage: lmi validate --kind vacancy|claim|training [--rules DIR] [--as-of DATE]"
-	" [--rejects FILE] [--quiet] [FILE]",
-	"",
-	"Checks canonical CSV (standard input when no FILE or '-') against the rules of",
-	"the rule tables (vacancy R1..R12, claim C1..C8, training T1..T6; see",
-	"lmi-validate(1)).  Rows that break an error-severity rule are rejected: they go",
-	"to the rejects file with line, rule ids, field, value and message, or, without",
-	"--rejects, are reported on stderr (capped).  Every other row goes to stdout",
-	"unchanged, plus a 'flags' column with the ids of the warnings it raised (appended",
-	"to an existing 'flags' column) and, for vacancies, 'wage_hourly_min' (wage_min",
-	"per hour) and the derived 'status' (expired once close_date is before the as-of",
-	"date).  Streams: memory does not grow with input size.",
-	"",
-	"  -k, --kind KIND        vacancy, claim or training (required)",
-	"  -a, --as-of DATE       reference date of the date rules (default $LMI_AS_OF,",
-	"                         else today's UTC date; pass it in cron jobs)",
-	"  -r, --rejects FILE     write rejected rows to FILE as CSV",
-	"  -R, --rules DIR        rule tables (default $LMI_RULES_DIR, else",
-	"                         ../data-samples/rules or ../share/lmi/rules next to the program)",
-	"  -q, --quiet            do not print the row accounting line",
-	"  -h, --help             show this help",
-	"  -V, --version          show version",
-	"",
-	"exit: 0 ok, 1 malformed input, bad rule tables or I/O error, 2 usage error,",
-	"      3 output written but rows were rejected",
-	"example: lmi ingest --kind vacancy --profile worknet raw.csv | lmi validate --kind vacancy"
-	" --as-of 2025-06-30 --rejects rej.csv > ok.csv",
-	NULL,
+    "usage: lmi validate --kind vacancy|claim|training [--rules DIR] [--as-of DATE]"
+    " [--rejects FILE] [--quiet] [FILE]",
+    "",
+    "Checks canonical CSV (standard input when no FILE or '-') against the rules of",
+    "the rule tables (vacancy R1..R12, claim C1..C8, training T1..T6; see",
+    "lmi-validate(1)).  Rows that break an error-severity rule are rejected: they go",
+    "to the rejects file with line, rule ids, field, value and message, or, without",
+    "--rejects, are reported on stderr (capped).  Every other row goes to stdout",
+    "unchanged, plus a 'flags' column with the ids of the warnings it raised (appended",
+    "to an existing 'flags' column) and, for vacancies, 'wage_hourly_min' (wage_min",
+    "per hour) and the derived 'status' (expired once close_date is before the as-of",
+    "date).  Streams: memory does not grow with input size.",
+    "",
+    "  -k, --kind KIND        vacancy, claim or training (required)",
+    "  -a, --as-of DATE       reference date of the date rules (default $LMI_AS_OF,",
+    "                         else today's UTC date; pass it in cron jobs)",
+    "  -r, --rejects FILE     write rejected rows to FILE as CSV",
+    "  -R, --rules DIR        rule tables (default $LMI_RULES_DIR, else",
+    "                         ../data-samples/rules or ../share/lmi/rules next to the program)",
+    "  -q, --quiet            do not print the row accounting line",
+    "  -h, --help             show this help",
+    "  -V, --version          show version",
+    "",
+    "exit: 0 ok, 1 malformed input, bad rule tables or I/O error, 2 usage error,",
+    "      3 output written but rows were rejected",
+    "example: lmi ingest --kind vacancy --profile worknet raw.csv | lmi validate --kind vacancy"
+    " --as-of 2025-06-30 --rejects rej.csv > ok.csv",
+    NULL,
 };
 
 static const struct option longopts[] = {
-	{ "as-of", required_argument, NULL, 'a' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "kind", required_argument, NULL, 'k' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "rejects", required_argument, NULL, 'r' },
-	{ "rules", required_argument, NULL, 'R' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+    {"as-of", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
+    {"kind", required_argument, NULL, 'k'},    {"quiet", no_argument, NULL, 'q'},
+    {"rejects", required_argument, NULL, 'r'}, {"rules", required_argument, NULL, 'R'},
+    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
 };
 
 struct run {
@@ -107,7 +104,7 @@ static int has_rules(const char *dir)
 /* The rules directory: --rules, $LMI_RULES_DIR, then next to the executable. */
 static const char *find_rules(const char *opt)
 {
-	static const char *const rel[] = { "/../data-samples/rules", "/../share/lmi/rules" };
+	static const char *const rel[] = {"/../data-samples/rules", "/../share/lmi/rules"};
 	static char dir[PATH_MAX];
 	char exe[PATH_MAX];
 	const char *env = getenv("LMI_RULES_DIR");
@@ -237,7 +234,7 @@ static void write_reject(struct run *r, const struct lmi_csv_row *row, const str
 
 static void open_rejects(struct run *r)
 {
-	static const char *const cols[] = { "line", "rule", "field", "value", "message" };
+	static const char *const cols[] = {"line", "rule", "field", "value", "message"};
 
 	r->rej_fp = fopen(r->rejects_path, "w");
 	if (r->rej_fp == NULL)
@@ -299,8 +296,7 @@ static int finish(struct run *r, int status)
 {
 	if (lmi_csvw_flush(&r->out) != LMI_OK)
 		status = LMI_EDATA;
-	if (r->rej_fp != NULL &&
-	    (lmi_csvw_flush(&r->rej) != LMI_OK || fclose(r->rej_fp) != 0)) {
+	if (r->rej_fp != NULL && (lmi_csvw_flush(&r->rej) != LMI_OK || fclose(r->rej_fp) != 0)) {
 		lmi_warn_errno("write error on '%s'", r->rejects_path);
 		status = LMI_EDATA;
 	}
@@ -322,7 +318,7 @@ static int finish(struct run *r, int status)
 
 int main(int argc, char **argv)
 {
-	struct run r = { .cap = { 20, 0 } };
+	struct run r = {.cap = {20, 0}};
 	int c, status = LMI_OK;
 
 	lmi_cli_init(argv[0]);

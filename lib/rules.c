@@ -18,11 +18,46 @@
 
 /* Rule slots: the rules the C code knows; rules.csv gives each a severity. */
 enum rid {
-	R1, R2, R3_EMP, R3_WAGE, R3_EDU, R3_CAREER, R3_REGION, R3_OCC, R3_STATUS,
-	R4_DATE, R4_ORDER, R4_FUTURE, R4_SPAN, R6, R6_YEAR, R7, R8, R9, R10, R11,
-	R12_TYPE, R12_TITLE, R12_POS, R12_RANGE, R12_WAGETYPE, R12_HOURS,
-	C_REQ, C_TYPE, C_ENT, C_ORDER, C_PAID, C_END, C_REEMP, C_REASON,
-	T_REQ, T_TYPE, T_ORDER, T_ATT, T_EMP6M, T_STATUS,
+	R1,
+	R2,
+	R3_EMP,
+	R3_WAGE,
+	R3_EDU,
+	R3_CAREER,
+	R3_REGION,
+	R3_OCC,
+	R3_STATUS,
+	R4_DATE,
+	R4_ORDER,
+	R4_FUTURE,
+	R4_SPAN,
+	R6,
+	R6_YEAR,
+	R7,
+	R8,
+	R9,
+	R10,
+	R11,
+	R12_TYPE,
+	R12_TITLE,
+	R12_POS,
+	R12_RANGE,
+	R12_WAGETYPE,
+	R12_HOURS,
+	C_REQ,
+	C_TYPE,
+	C_ENT,
+	C_ORDER,
+	C_PAID,
+	C_END,
+	C_REEMP,
+	C_REASON,
+	T_REQ,
+	T_TYPE,
+	T_ORDER,
+	T_ATT,
+	T_EMP6M,
+	T_STATUS,
 	NRID
 };
 
@@ -30,37 +65,92 @@ static const struct {
 	const char *id;
 	const char *kind;
 } rid_info[NRID] = {
-	{ "R1", "vacancy" }, { "R2", "vacancy" }, { "R3.emp", "vacancy" },
-	{ "R3.wage", "vacancy" }, { "R3.edu", "vacancy" }, { "R3.career", "vacancy" },
-	{ "R3.region", "vacancy" }, { "R3.occ", "vacancy" }, { "R3.status", "vacancy" },
-	{ "R4.date", "vacancy" }, { "R4.order", "vacancy" }, { "R4.future", "vacancy" },
-	{ "R4.span", "vacancy" }, { "R6", "vacancy" }, { "R6.year", "vacancy" },
-	{ "R7", "vacancy" }, { "R8", "vacancy" }, { "R9", "vacancy" }, { "R10", "vacancy" },
-	{ "R11", "vacancy" }, { "R12.type", "vacancy" }, { "R12.title", "vacancy" },
-	{ "R12.positions", "vacancy" }, { "R12.range", "vacancy" },
-	{ "R12.wagetype", "vacancy" }, { "R12.hours", "vacancy" },
-	{ "C0", "claim" }, { "C0.type", "claim" }, { "C1", "claim" }, { "C2", "claim" },
-	{ "C3", "claim" }, { "C4", "claim" }, { "C4.reemp", "claim" }, { "C5", "claim" },
-	{ "T0", "training" }, { "T0.type", "training" }, { "T1", "training" },
-	{ "T2", "training" }, { "T3", "training" }, { "T4", "training" },
+    {"R1", "vacancy"},
+    {"R2", "vacancy"},
+    {"R3.emp", "vacancy"},
+    {"R3.wage", "vacancy"},
+    {"R3.edu", "vacancy"},
+    {"R3.career", "vacancy"},
+    {"R3.region", "vacancy"},
+    {"R3.occ", "vacancy"},
+    {"R3.status", "vacancy"},
+    {"R4.date", "vacancy"},
+    {"R4.order", "vacancy"},
+    {"R4.future", "vacancy"},
+    {"R4.span", "vacancy"},
+    {"R6", "vacancy"},
+    {"R6.year", "vacancy"},
+    {"R7", "vacancy"},
+    {"R8", "vacancy"},
+    {"R9", "vacancy"},
+    {"R10", "vacancy"},
+    {"R11", "vacancy"},
+    {"R12.type", "vacancy"},
+    {"R12.title", "vacancy"},
+    {"R12.positions", "vacancy"},
+    {"R12.range", "vacancy"},
+    {"R12.wagetype", "vacancy"},
+    {"R12.hours", "vacancy"},
+    {"C0", "claim"},
+    {"C0.type", "claim"},
+    {"C1", "claim"},
+    {"C2", "claim"},
+    {"C3", "claim"},
+    {"C4", "claim"},
+    {"C4.reemp", "claim"},
+    {"C5", "claim"},
+    {"T0", "training"},
+    {"T0.type", "training"},
+    {"T1", "training"},
+    {"T2", "training"},
+    {"T3", "training"},
+    {"T4", "training"},
 };
 
 /* Field slots: the columns the rules read, looked up in the schema once. */
 enum fid {
-	F_EMPLOYER, F_TITLE, F_DESC, F_OCC, F_REGION, F_EMP, F_WTYPE, F_WMIN, F_WMAX,
-	F_HOURS, F_EDU, F_CAREER, F_POS, F_REG, F_CLOSE, F_UNTIL, F_STATUS,
-	F_SEP, F_ELIG, F_ENTITLED, F_FIRSTPAY, F_DAYSPAID, F_END, F_ENDREASON, F_REEMP,
-	F_START, F_ATT, F_EMP6M,
+	F_EMPLOYER,
+	F_TITLE,
+	F_DESC,
+	F_OCC,
+	F_REGION,
+	F_EMP,
+	F_WTYPE,
+	F_WMIN,
+	F_WMAX,
+	F_HOURS,
+	F_EDU,
+	F_CAREER,
+	F_POS,
+	F_REG,
+	F_CLOSE,
+	F_UNTIL,
+	F_STATUS,
+	F_SEP,
+	F_ELIG,
+	F_ENTITLED,
+	F_FIRSTPAY,
+	F_DAYSPAID,
+	F_END,
+	F_ENDREASON,
+	F_REEMP,
+	F_START,
+	F_ATT,
+	F_EMP6M,
 	NFID
 };
 
 static const char *const fid_name[NFID] = {
-	"employer_id", "title", "description", "occupation_code", "region_code",
-	"employment_type", "wage_type", "wage_min", "wage_max", "hours_per_week", "edu_min",
-	"career_req", "positions", "reg_date", "close_date", "until_filled", "status",
-	"separation_date", "eligibility_date", "entitled_days", "first_payment_date",
-	"days_paid", "end_date", "end_reason", "reemployment_date", "start_date",
-	"attendance_rate", "employed_6m",
+    "employer_id",	 "title",	  "description",
+    "occupation_code",	 "region_code",	  "employment_type",
+    "wage_type",	 "wage_min",	  "wage_max",
+    "hours_per_week",	 "edu_min",	  "career_req",
+    "positions",	 "reg_date",	  "close_date",
+    "until_filled",	 "status",	  "separation_date",
+    "eligibility_date",	 "entitled_days", "first_payment_date",
+    "days_paid",	 "end_date",	  "end_reason",
+    "reemployment_date", "start_date",	  "attendance_rate",
+    "employed_6m",
 };
 
 struct rule {
@@ -79,7 +169,7 @@ struct strset {
 struct pattern {
 	enum rid rule;
 	unsigned fields; /* bit 0 title, bit 1 description */
-	int when_slot;   /* field slot of the condition, or -1 */
+	int when_slot;	 /* field slot of the condition, or -1 */
 	const struct strset *when_list;
 	pcre2_code *re;
 	char *label;
@@ -95,7 +185,7 @@ struct lmi_rules_priv {
 	size_t nrules;
 	struct rule *slot[NRID];
 	int sidx[NFID]; /* schema index of each field slot, or -1 */
-	int *cols;      /* input column of each schema field */
+	int *cols;	/* input column of each schema field */
 	struct strset *lists;
 	size_t nlists;
 	struct strset regions, occ;
@@ -113,7 +203,7 @@ struct lmi_rules_priv {
 };
 
 static int fail(struct lmi_rules *rs, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct lmi_rules *rs, int status, const char *fmt, ...)
 {
@@ -158,7 +248,7 @@ size_t lmi_utf8_len(const char *s, size_t n)
 
 int lmi_bizno_valid(const char *s)
 {
-	static const int w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 };
+	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
 	int sum = 0, nonzero = 0;
 
 	for (int i = 0; i < 10; i++) {
@@ -280,7 +370,7 @@ static int parse_bound(const char *s, int *has, double *v)
 
 static int load_rules(struct lmi_rules *rs, const char *dir)
 {
-	static const char *const want[] = { "id", "kind", "severity", "min", "max", NULL };
+	static const char *const want[] = {"id", "kind", "severity", "min", "max", NULL};
 	struct lmi_rules_priv *p = rs->p;
 	struct lmi_csv r;
 	struct lmi_csv_row row;
@@ -296,7 +386,8 @@ static int load_rules(struct lmi_rules *rs, const char *dir)
 		if (strcmp(cell(&row, col[1]), p->kind) != 0)
 			continue;
 		for (k = 0; k < NRID; k++)
-			if (strcmp(rid_info[k].id, id) == 0 && strcmp(rid_info[k].kind, p->kind) == 0)
+			if (strcmp(rid_info[k].id, id) == 0 &&
+			    strcmp(rid_info[k].kind, p->kind) == 0)
 				break;
 		if (k == NRID) {
 			rc = fail(rs, LMI_EPARSE, "rules.csv:%lu: unknown rule '%s' for kind %s",
@@ -346,7 +437,7 @@ static int load_rules(struct lmi_rules *rs, const char *dir)
 
 static int load_min_wage(struct lmi_rules *rs, const char *dir)
 {
-	static const char *const want[] = { "year", "hourly", NULL };
+	static const char *const want[] = {"year", "hourly", NULL};
 	struct lmi_rules_priv *p = rs->p;
 	struct lmi_csv r;
 	struct lmi_csv_row row;
@@ -379,7 +470,7 @@ static int load_min_wage(struct lmi_rules *rs, const char *dir)
 
 static int load_codes(struct lmi_rules *rs, const char *dir)
 {
-	static const char *const want[] = { "list", "code", NULL };
+	static const char *const want[] = {"list", "code", NULL};
 	struct lmi_rules_priv *p = rs->p;
 	struct lmi_csv r;
 	struct lmi_csv_row row;
@@ -416,7 +507,7 @@ static int load_codes(struct lmi_rules *rs, const char *dir)
 static int load_set(struct lmi_rules *rs, const char *dir, const char *name, const char *colname,
 		    struct strset *set)
 {
-	const char *want[] = { colname, NULL };
+	const char *want[] = {colname, NULL};
 	struct lmi_csv r;
 	struct lmi_csv_row row;
 	int col[1], rc = table_open(rs, &r, dir, name, want, col);
@@ -439,8 +530,8 @@ static pcre2_code *compile(struct lmi_rules *rs, const char *where, const char *
 {
 	int errcode;
 	PCRE2_SIZE off;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode,
-				       &off, NULL);
+	pcre2_code *re =
+	    pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &off, NULL);
 	PCRE2_UCHAR msg[160];
 
 	if (re == NULL) {
@@ -476,8 +567,10 @@ static int parse_pattern_row(struct lmi_rules *rs, const struct lmi_csv_row *row
 	else if (strcmp(field, "title|description") == 0)
 		pt->fields = 3;
 	else
-		return fail(rs, LMI_EPARSE, "%s: field must be title, description or "
-			    "title|description", where);
+		return fail(rs, LMI_EPARSE,
+			    "%s: field must be title, description or "
+			    "title|description",
+			    where);
 	pt->when_slot = -1;
 	if (when[0] != '\0') {
 		colon = strchr(when, ':');
@@ -535,7 +628,7 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 
 static int load_patterns(struct lmi_rules *rs, const char *dir)
 {
-	static const char *const want[] = { "rule", "field", "when", "pattern", "label", NULL };
+	static const char *const want[] = {"rule", "field", "when", "pattern", "label", NULL};
 	struct lmi_rules_priv *p = rs->p;
 	struct lmi_csv r;
 	struct lmi_csv_row row;
@@ -769,8 +862,8 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		case LMI_T_INT:
 			if (lmi_parse_long(x, -1000000000000LL, 1000000000000LL, &ll, &e) < 0) {
 				p->st[i] = V_BAD;
-				add(c, type_rule, f->name, x, "%s '%.*s' is not an integer", f->name,
-				    SHOW(x));
+				add(c, type_rule, f->name, x, "%s '%.*s' is not an integer",
+				    f->name, SHOW(x));
 			} else {
 				p->num[i] = (double)ll;
 			}
@@ -819,7 +912,7 @@ static void check_bizno(struct ctx *c)
 	const char *x = val(c, F_EMPLOYER);
 	size_t n = strlen(x);
 	int sum = 0;
-	static const int w[9] = { 1, 3, 7, 1, 3, 7, 1, 3, 5 };
+	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
 
 	if (st(c, F_EMPLOYER) == V_EMPTY || lmi_bizno_valid(x))
 		return;
@@ -844,8 +937,8 @@ static void check_region_occ(struct ctx *c)
 	char pre[3];
 
 	if (on(c, R3_REGION) && st(c, F_REGION) != V_EMPTY && !set_has(&c->p->regions, x))
-		add(c, R3_REGION, "region_code", x, "region_code '%.*s' is not a known si-gun-gu code",
-		    SHOW(x));
+		add(c, R3_REGION, "region_code", x,
+		    "region_code '%.*s' is not a known si-gun-gu code", SHOW(x));
 	x = val(c, F_OCC);
 	if (!on(c, R3_OCC) || st(c, F_OCC) == V_EMPTY)
 		return;
@@ -875,14 +968,14 @@ static void check_dates(struct ctx *c)
 	if (has_reg && reg > c->as_of) {
 		lmi_format_date(reg, a);
 		lmi_format_date(c->as_of, b);
-		add(c, R4_FUTURE, "reg_date", val(c, F_REG), "reg_date %s is after the as-of date %s",
-		    a, b);
+		add(c, R4_FUTURE, "reg_date", val(c, F_REG),
+		    "reg_date %s is after the as-of date %s", a, b);
 	}
 	if (has_reg && has_close && close < reg) {
 		lmi_format_date(close, a);
 		lmi_format_date(reg, b);
-		add(c, R4_ORDER, "close_date", val(c, F_CLOSE), "close_date %s is before reg_date %s",
-		    a, b);
+		add(c, R4_ORDER, "close_date", val(c, F_CLOSE),
+		    "close_date %s is before reg_date %s", a, b);
 	} else if (has_reg && has_close && span->has_max && close - reg > span->max) {
 		add(c, R4_SPAN, "close_date", val(c, F_CLOSE),
 		    "posting open %ld days, more than %.0f", close - reg, span->max);
@@ -918,8 +1011,8 @@ static void check_wage(struct ctx *c)
 	if ((have_min || have_max) && st(c, F_WTYPE) == V_EMPTY)
 		add(c, R12_WAGETYPE, "wage_type", wt, "a wage is given without a wage_type");
 	if (have_min && have_max && num(c, F_WMIN) > num(c, F_WMAX))
-		add(c, R12_RANGE, "wage_max", val(c, F_WMAX), "wage_min %.0f is greater than wage_max %.0f",
-		    num(c, F_WMIN), num(c, F_WMAX));
+		add(c, R12_RANGE, "wage_max", val(c, F_WMAX),
+		    "wage_min %.0f is greater than wage_max %.0f", num(c, F_WMIN), num(c, F_WMAX));
 	if (!have_min || lmi_wage_hourly(wt, num(c, F_WMIN), &h) != LMI_OK)
 		return;
 	snprintf(c->v->wage_hourly, sizeof(c->v->wage_hourly), "%.2f", h);
@@ -947,14 +1040,15 @@ static void check_structure(struct ctx *c)
 		size_t n = lmi_utf8_len(x, strlen(x));
 
 		if ((t->has_min && n < t->min) || (t->has_max && n > t->max))
-			add(c, R12_TITLE, "title", x, "title has %zu characters, outside %.0f..%.0f",
-			    n, t->has_min ? t->min : 0, t->has_max ? t->max : 0);
+			add(c, R12_TITLE, "title", x,
+			    "title has %zu characters, outside %.0f..%.0f", n,
+			    t->has_min ? t->min : 0, t->has_max ? t->max : 0);
 	}
 	if (st(c, F_POS) == V_OK && pos->has_min && num(c, F_POS) < pos->min)
 		add(c, R12_POS, "positions", val(c, F_POS), "positions %.0f is below %.0f",
 		    num(c, F_POS), pos->min);
-	if (st(c, F_HOURS) == V_OK &&
-	    ((hr->has_min && num(c, F_HOURS) < hr->min) || (hr->has_max && num(c, F_HOURS) > hr->max)))
+	if (st(c, F_HOURS) == V_OK && ((hr->has_min && num(c, F_HOURS) < hr->min) ||
+				       (hr->has_max && num(c, F_HOURS) > hr->max)))
 		add(c, R12_HOURS, "hours_per_week", val(c, F_HOURS),
 		    "hours_per_week %g is outside %g..%g", num(c, F_HOURS),
 		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
@@ -963,7 +1057,7 @@ static void check_structure(struct ctx *c)
 /* R7..R11: wording, one violation per rule and row; a quick combined match first. */
 static void check_wording(struct ctx *c)
 {
-	static const enum fid fields[2] = { F_TITLE, F_DESC };
+	static const enum fid fields[2] = {F_TITLE, F_DESC};
 	struct lmi_rules_priv *p = c->p;
 	unsigned fired = 0;
 
@@ -973,7 +1067,8 @@ static void check_wording(struct ctx *c)
 
 		if (n == 0 || p->any[b] == NULL)
 			continue;
-		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) < 0)
+		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) <
+		    0)
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];
@@ -1016,7 +1111,7 @@ static void check_vacancy(struct ctx *c)
 /* C2: each present date not before the previous present one. */
 static void check_claim_order(struct ctx *c)
 {
-	static const enum fid order[4] = { F_SEP, F_ELIG, F_FIRSTPAY, F_END };
+	static const enum fid order[4] = {F_SEP, F_ELIG, F_FIRSTPAY, F_END};
 	enum fid last = NFID;
 	char a[11], b[11];
 
@@ -1026,8 +1121,8 @@ static void check_claim_order(struct ctx *c)
 		if (last != NFID && days(c, order[i]) < days(c, last)) {
 			lmi_format_date(days(c, order[i]), a);
 			lmi_format_date(days(c, last), b);
-			add(c, C_ORDER, fid_name[order[i]], val(c, order[i]), "%s %s is before %s %s",
-			    fid_name[order[i]], a, fid_name[last], b);
+			add(c, C_ORDER, fid_name[order[i]], val(c, order[i]),
+			    "%s %s is before %s %s", fid_name[order[i]], a, fid_name[last], b);
 		}
 		last = order[i];
 	}
@@ -1041,16 +1136,16 @@ static void check_claim(struct ctx *c)
 	check_types(c, C_REQ, C_TYPE, C_TYPE);
 	has_end = st(c, F_END) == V_OK;
 	has_reason = st(c, F_ENDREASON) != V_EMPTY;
-	if (st(c, F_ENTITLED) == V_OK &&
-	    ((ent->has_min && num(c, F_ENTITLED) < ent->min) ||
-	     (ent->has_max && num(c, F_ENTITLED) > ent->max)))
-		add(c, C_ENT, "entitled_days", val(c, F_ENTITLED), "entitled_days %.0f is outside %.0f..%.0f",
-		    num(c, F_ENTITLED), ent->has_min ? ent->min : 0, ent->has_max ? ent->max : 0);
+	if (st(c, F_ENTITLED) == V_OK && ((ent->has_min && num(c, F_ENTITLED) < ent->min) ||
+					  (ent->has_max && num(c, F_ENTITLED) > ent->max)))
+		add(c, C_ENT, "entitled_days", val(c, F_ENTITLED),
+		    "entitled_days %.0f is outside %.0f..%.0f", num(c, F_ENTITLED),
+		    ent->has_min ? ent->min : 0, ent->has_max ? ent->max : 0);
 	check_claim_order(c);
 	if (st(c, F_DAYSPAID) == V_OK) {
 		if (dp->has_min && num(c, F_DAYSPAID) < dp->min)
-			add(c, C_PAID, "days_paid", val(c, F_DAYSPAID), "days_paid %.0f is below %.0f",
-			    num(c, F_DAYSPAID), dp->min);
+			add(c, C_PAID, "days_paid", val(c, F_DAYSPAID),
+			    "days_paid %.0f is below %.0f", num(c, F_DAYSPAID), dp->min);
 		else if (st(c, F_ENTITLED) == V_OK && num(c, F_DAYSPAID) > num(c, F_ENTITLED))
 			add(c, C_PAID, "days_paid", val(c, F_DAYSPAID),
 			    "days_paid %.0f is greater than entitled_days %.0f", num(c, F_DAYSPAID),
@@ -1058,11 +1153,13 @@ static void check_claim(struct ctx *c)
 	}
 	check_code(c, C_REASON, F_ENDREASON, "end_reason");
 	if (has_reason && !has_end && st(c, F_END) == V_EMPTY)
-		add(c, C_END, "end_reason", val(c, F_ENDREASON), "end_reason is given but end_date is empty");
+		add(c, C_END, "end_reason", val(c, F_ENDREASON),
+		    "end_reason is given but end_date is empty");
 	else if (has_end && !has_reason)
 		add(c, C_END, "end_reason", "", "end_date is given but end_reason is empty");
 	if (strcmp(val(c, F_ENDREASON), "reemployed") == 0 && st(c, F_REEMP) == V_EMPTY)
-		add(c, C_REEMP, "reemployment_date", "", "end_reason is reemployed but reemployment_date is empty");
+		add(c, C_REEMP, "reemployment_date", "",
+		    "end_reason is reemployed but reemployment_date is empty");
 }
 
 static void check_training(struct ctx *c)
@@ -1074,12 +1171,14 @@ static void check_training(struct ctx *c)
 	if (st(c, F_START) == V_OK && st(c, F_END) == V_OK && days(c, F_END) < days(c, F_START)) {
 		lmi_format_date(days(c, F_END), a);
 		lmi_format_date(days(c, F_START), b);
-		add(c, T_ORDER, "end_date", val(c, F_END), "end_date %s is before start_date %s", a, b);
+		add(c, T_ORDER, "end_date", val(c, F_END), "end_date %s is before start_date %s", a,
+		    b);
 	}
-	if (st(c, F_ATT) == V_OK &&
-	    ((att->has_min && num(c, F_ATT) < att->min) || (att->has_max && num(c, F_ATT) > att->max)))
-		add(c, T_ATT, "attendance_rate", val(c, F_ATT), "attendance_rate %g is outside %g..%g",
-		    num(c, F_ATT), att->has_min ? att->min : 0, att->has_max ? att->max : 0);
+	if (st(c, F_ATT) == V_OK && ((att->has_min && num(c, F_ATT) < att->min) ||
+				     (att->has_max && num(c, F_ATT) > att->max)))
+		add(c, T_ATT, "attendance_rate", val(c, F_ATT),
+		    "attendance_rate %g is outside %g..%g", num(c, F_ATT),
+		    att->has_min ? att->min : 0, att->has_max ? att->max : 0);
 	if (st(c, F_EMP6M) == V_OK && num(c, F_EMP6M) == 1 &&
 	    !set_has(find_list(c->p, "employed_6m_ok"), val(c, F_STATUS)))
 		add(c, T_EMP6M, "employed_6m", val(c, F_EMP6M),
@@ -1090,7 +1189,7 @@ static void check_training(struct ctx *c)
 
 size_t lmi_rules_check(struct lmi_rules *rs, const struct lmi_csv_row *row, struct lmi_verdict *v)
 {
-	struct ctx c = { rs->p, row, v, rs->as_of };
+	struct ctx c = {rs->p, row, v, rs->as_of};
 
 	v->n = v->nerr = v->nwarn = 0;
 	v->wage_hourly[0] = '\0';

@@ -1,4 +1,5 @@
-/* Validation rules with reason codes (vacancy R1..R12, claim C0..C5, training T0..T4), tables as data. */
+/* Validation rules with reason codes (vacancy R1..R12, claim C0..C5, training T0..T4), tables as
+ * data. */
 #ifndef LMI_RULES_H
 #define LMI_RULES_H
 
