@@ -1,0 +1,587 @@
+/* lmi-dedup: mark exact and near-duplicate vacancy postings, incrementally with a state DB. */
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "csvio.h"
+#include "dedup.h"
+#include "normalize.h"
+#include "parse.h"
+#include "banned.h"
+
+static const char *const usage[] = {
+	"usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--clusters FILE]",
+	"                 [--state DB [--night ID]] [--truth COL] [--shard-key] [FILE]",
+	"",
+	"Marks duplicate postings in a canonical vacancy CSV and appends dup_cluster",
+	"(the source:source_id of the cluster's canonical posting) and is_canonical.",
+	"Two postings are duplicates when they share source and source_id; or share",
+	"the blocking key (normalised employer name, else employer_id; region_code;",
+	"occupation_code) and, within --window days, a normalised title (exact key)",
+	"or title n-grams with Jaccard similarity >= --threshold (near duplicate).",
+	"Clusters are the connected pairs (union-find).  The canonical posting is the",
+	"earliest reg_date, then the most complete row, then the smallest key.",
+	"Normalisation: (주) 주식회사 ㈜ Co. Ltd. Inc. and spacing, case and full width",
+	"in names; bracketed tags like [급구] (모집) 【】 and urgency words in titles.",
+	"",
+	"Memory: the rows are spooled to a temporary file (or the named FILE is read",
+	"twice); in memory each posting costs about 100 bytes plus 4 per title n-gram,",
+	"and each exact key at most 48 bytes in the hash sets (16-byte slots, load",
+	"between 3/8 and 3/4).  Near-duplicate work per row is bounded: it is compared",
+	"with the last 512 postings of its block.",
+	"",
+	"  -C, --clusters FILE    write dup_cluster,size,members for clusters of 2 or more",
+	"  -d, --drop             write canonical rows only; the others go to --rejects",
+	"  -g, --ngram N          character n-grams of 2 (default) or 3 code points",
+	"  -h, --help             show this help",
+	"  -K, --shard-key        only prepend a dedup_block column (the blocking key) for",
+	"                         GNU parallel --shard 1; sharded runs give the same clusters",
+	"  -N, --night ID         name of this run in --state (default: a hash of the input);",
+	"                         re-running a night replaces its postings",
+	"  -q, --quiet            no row accounting on stderr",
+	"  -r, --rejects FILE     with --drop: line,rule,field,value,message and the row",
+	"  -s, --state DB         SQLite state: compare with the postings of earlier nights",
+	"                         and add tonight's, in one transaction",
+	"      --stats            print key counts and bytes per exact key on stderr",
+	"  -t, --threshold T      Jaccard threshold for near duplicates (default 0.7)",
+	"  -T, --truth COL        report pairwise precision and recall against COL",
+	"  -V, --version          show version",
+	"  -w, --window DAYS      days between reposts of one posting (default 60)",
+	"",
+	"exit: 0 ok, 1 malformed input, missing column or I/O error, 2 usage error",
+	"example: lmi validate --kind vacancy < v.csv | lmi dedup --state dedup.db --drop "
+	"--rejects dups.csv > uniq.csv",
+	NULL,
+};
+
+static const struct option longopts[] = {
+	{ "clusters", required_argument, NULL, 'C' },
+	{ "drop", no_argument, NULL, 'd' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "ngram", required_argument, NULL, 'g' },
+	{ "night", required_argument, NULL, 'N' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, 'r' },
+	{ "shard-key", no_argument, NULL, 'K' },
+	{ "state", required_argument, NULL, 's' },
+	{ "stats", no_argument, NULL, 'S' },
+	{ "threshold", required_argument, NULL, 't' },
+	{ "truth", required_argument, NULL, 'T' },
+	{ "version", no_argument, NULL, 'V' },
+	{ "window", required_argument, NULL, 'w' },
+	{ NULL, 0, NULL, 0 },
+};
+
+enum { C_SOURCE, C_SOURCE_ID, C_EMP_ID, C_EMP_NAME, C_TITLE, C_REGION, C_OCC, C_DATE, C_TRUTH,
+       C_CLUSTER, C_CANON, C_N };
+
+struct run {
+	const char *path, *clusters, *rejects, *state, *night, *truth;
+	int drop, quiet, shard, stats;
+	struct lmi_dedup_opts o;
+	struct lmi_dedup d;
+	struct lmi_count count;
+	int col[C_N];
+	int spool_fd;       /* unlinked temporary file holding the rows, or -1 */
+	unsigned long *line; /* input line of each row when spooled */
+	char spool_name[64];
+	uint64_t night_hash;
+};
+
+static double parse_threshold(const char *arg)
+{
+	char *end;
+	double t = strtod(arg, &end);
+
+	if (end == arg || *end != '\0' || !(t > 0.0 && t <= 1.0))
+		lmi_usage_error(usage, "threshold must be a number in (0, 1]: '%s'", arg);
+	return t;
+}
+
+static long long parse_num(const char *arg, long long min, long long max, const char *what)
+{
+	const char *err;
+	long long v;
+
+	if (lmi_parse_long(arg, min, max, &v, &err) != 0)
+		lmi_usage_error(usage, "%s is %s: '%s'", what, err, arg);
+	return v;
+}
+
+/* Finds the columns; dies with file:1 when a required one is missing. */
+static void bind_cols(struct run *u, const struct lmi_csv *r)
+{
+	static const char *const names[C_N] = {
+		"source", "source_id", "employer_id", "employer_name", "title", "region_code",
+		"occupation_code", "reg_date", NULL, "dup_cluster", "is_canonical",
+	};
+	static const int required[C_N] = { 1, 1, 0, 1, 1, 0, 0, 1, 0, 0, 0 };
+
+	for (int c = 0; c < C_N; c++) {
+		const char *name = c == C_TRUTH ? u->truth : names[c];
+
+		u->col[c] = name != NULL ? lmi_csv_col(r, name) : -1;
+		if (u->col[c] < 0 && (required[c] || (c == C_TRUTH && name != NULL)) &&
+		    !(u->shard && (c == C_SOURCE || c == C_SOURCE_ID || c == C_TITLE ||
+				   c == C_DATE)))
+			lmi_die_at(r->name, r->header.line, "missing column '%s'", name);
+	}
+}
+
+static void field(const struct run *u, const struct lmi_csv_row *row, int c, const char **s,
+		  size_t *n)
+{
+	int k = u->col[c];
+
+	*s = k >= 0 ? row->f[k] : "";
+	*n = k >= 0 ? row->len[k] : 0;
+}
+
+static void make_rec(const struct run *u, const struct lmi_csv_row *row, struct lmi_dedup_rec *r)
+{
+	long days;
+
+	memset(r, 0, sizeof(*r));
+	field(u, row, C_SOURCE, &r->source, &r->source_len);
+	field(u, row, C_SOURCE_ID, &r->source_id, &r->source_id_len);
+	field(u, row, C_EMP_ID, &r->employer_id, &r->employer_id_len);
+	field(u, row, C_EMP_NAME, &r->employer_name, &r->employer_name_len);
+	field(u, row, C_TITLE, &r->title, &r->title_len);
+	field(u, row, C_REGION, &r->region, &r->region_len);
+	field(u, row, C_OCC, &r->occupation, &r->occupation_len);
+	field(u, row, C_TRUTH, &r->truth, &r->truth_len);
+	r->date = LMI_DEDUP_NODATE;
+	if (u->col[C_DATE] >= 0 && lmi_parse_date(row->f[u->col[C_DATE]], &days) == LMI_OK)
+		r->date = (int32_t)days;
+	for (size_t i = 0; i < row->n; i++)
+		r->complete += row->len[i] > 0;
+}
+
+/* --shard-key: streams the rows with the blocking key in front. */
+static int shard_rows(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
+{
+	struct lmi_csv_row row;
+	struct lmi_dedup_rec rec;
+	char hex[17];
+	int rc;
+
+	lmi_csvw_str(w, "dedup_block");
+	for (size_t i = 0; i < r->header.n; i++)
+		lmi_csvw_field(w, r->header.f[i], r->header.len[i]);
+	lmi_csvw_endrow(w);
+	while ((rc = lmi_csv_next(r, &row)) == 1) {
+		u->count.in++;
+		make_rec(u, &row, &rec);
+		snprintf(hex, sizeof(hex), "%016" PRIx64, lmi_dedup_block_key(&rec));
+		lmi_csvw_str(w, hex);
+		for (size_t i = 0; i < row.n; i++)
+			lmi_csvw_field(w, row.f[i], row.len[i]);
+		if (lmi_csvw_endrow(w) != LMI_OK)
+			return LMI_EDATA;
+		u->count.out++;
+	}
+	return rc;
+}
+
+/* Pass 1: features of every row into u->d; rows spooled when the input cannot be re-read. */
+static int read_rows(struct run *u, struct lmi_csv *r)
+{
+	struct lmi_csv_row row;
+	struct lmi_dedup_rec rec;
+	struct lmi_csvw sw;
+	FILE *sp = NULL;
+	size_t lcap = 0;
+	int rc;
+
+	if (u->spool_fd >= 0) {
+		sp = fdopen(dup(u->spool_fd), "w");
+		if (sp == NULL)
+			lmi_die_errno("cannot write temporary file");
+		lmi_csvw_init(&sw, sp, ',');
+		lmi_csvw_row(&sw, &r->header);
+	}
+	while ((rc = lmi_csv_next(r, &row)) == 1) {
+		make_rec(u, &row, &rec);
+		rc = lmi_dedup_add(&u->d, &rec);
+		if (rc != LMI_OK)
+			lmi_die_at(r->name, row.line, "%s", lmi_strerror(rc));
+		if (u->state != NULL && u->night == NULL)
+			for (size_t i = 0; i < row.n; i++)
+				u->night_hash = lmi_norm_hash(u->night_hash ^ row.len[i], row.f[i],
+							      row.len[i]);
+		if (sp != NULL) {
+			if (u->count.in >= lcap) {
+				lcap = lcap ? lcap * 2 : 4096;
+				u->line = lmi_xrealloc(u->line, lcap * sizeof(*u->line));
+			}
+			u->line[u->count.in] = row.line;
+			lmi_csvw_row(&sw, &row);
+		}
+		u->count.in++;
+	}
+	if (sp != NULL) {
+		if (lmi_csvw_flush(&sw) != LMI_OK || fclose(sp) != 0)
+			lmi_die_errno("cannot write temporary file");
+		lmi_csvw_release(&sw);
+	}
+	return rc;
+}
+
+static const char *how_text(enum lmi_dedup_how h)
+{
+	switch (h) {
+	case LMI_DEDUP_SAME_ID:
+		return "same source and source_id";
+	case LMI_DEDUP_SAME_KEY:
+		return "same employer, title, region and occupation within the window";
+	case LMI_DEDUP_NEAR:
+		return "similar title at the same employer, region and occupation within the window";
+	default:
+		return "in the cluster of a duplicate";
+	}
+}
+
+/* Writes one row with dup_cluster and is_canonical set (replaced when present). */
+static int put_row(const struct run *u, struct lmi_csvw *w, const struct lmi_csv_row *row,
+		   const char *label, const char *canon)
+{
+	for (size_t k = 0; k < row->n; k++) {
+		if ((int)k == u->col[C_CLUSTER])
+			lmi_csvw_str(w, label);
+		else if ((int)k == u->col[C_CANON])
+			lmi_csvw_str(w, canon);
+		else
+			lmi_csvw_field(w, row->f[k], row->len[k]);
+	}
+	if (u->col[C_CLUSTER] < 0)
+		lmi_csvw_str(w, label);
+	if (u->col[C_CANON] < 0)
+		lmi_csvw_str(w, canon);
+	return lmi_csvw_endrow(w);
+}
+
+static int put_reject(const struct run *u, struct lmi_csvw *rj, const struct lmi_csv_row *row,
+		      size_t i)
+{
+	char num[32];
+
+	snprintf(num, sizeof(num), "%lu", u->line != NULL ? u->line[i] : row->line);
+	lmi_csvw_str(rj, num);
+	lmi_csvw_str(rj, "DUP");
+	lmi_csvw_str(rj, "dup_cluster");
+	lmi_csvw_str(rj, lmi_dedup_label(&u->d, i));
+	lmi_csvw_str(rj, how_text(lmi_dedup_how(&u->d, i)));
+	return lmi_csvw_row(rj, row);
+}
+
+/* Pass 2: re-reads the rows and writes them with their cluster. */
+static int write_rows(struct run *u, const char *path, const struct lmi_csv_opts *opts,
+		      struct lmi_csvw *w, struct lmi_csvw *rj)
+{
+	static const char *const cols[] = { "line", "rule", "field", "value", "message" };
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	size_t i = 0, n = lmi_dedup_count(&u->d);
+	int rc = lmi_csv_open(&r, path, opts);
+
+	if (rc == LMI_OK) {
+		put_row(u, w, &r.header, "dup_cluster", "is_canonical");
+		if (rj != NULL) {
+			for (size_t k = 0; k < 5; k++)
+				lmi_csvw_str(rj, cols[k]);
+			lmi_csvw_row(rj, &r.header);
+		}
+	}
+	while (rc == LMI_OK && i < n) {
+		rc = lmi_csv_next(&r, &row);
+		if (rc != 1)
+			break;
+		if (!u->drop || lmi_dedup_is_canonical(&u->d, i)) {
+			rc = put_row(u, w, &row, lmi_dedup_label(&u->d, i),
+				     lmi_dedup_is_canonical(&u->d, i) ? "1" : "0");
+			u->count.out++;
+		} else {
+			rc = rj != NULL ? put_reject(u, rj, &row, i) : LMI_OK;
+			u->count.duplicates++;
+		}
+		i++;
+	}
+	if (rc < 0 && r.err[0] != '\0')
+		lmi_warn_at(r.name, r.err_line, "%s", r.err);
+	else if (rc < 0)
+		lmi_warn_errno("cannot write output");
+	else if (i != n)
+		lmi_warn("'%s' changed while it was read", u->path);
+	lmi_csv_close(&r);
+	return rc < 0 || i != n ? LMI_EDATA : LMI_OK;
+}
+
+/* --clusters FILE: dup_cluster,size,members (members canonical first, ';'-separated). */
+static int write_clusters(struct run *u)
+{
+	struct lmi_csvw w;
+	uint32_t *o = NULL;
+	size_t n = 0, a, b;
+	char num[32];
+	FILE *fp = fopen(u->clusters, "w");
+	int rc;
+
+	if (fp == NULL) {
+		lmi_warn_errno("cannot open '%s'", u->clusters);
+		return LMI_EDATA;
+	}
+	if (lmi_dedup_cluster_order(&u->d, &o, &n) != LMI_OK)
+		lmi_die("out of memory");
+	lmi_csvw_init(&w, fp, ',');
+	lmi_csvw_str(&w, "dup_cluster");
+	lmi_csvw_str(&w, "size");
+	lmi_csvw_str(&w, "members");
+	lmi_csvw_endrow(&w);
+	for (a = 0; a < n; a = b) {
+		size_t len = 0, cap = 256;
+		char *m = lmi_xmalloc(cap);
+
+		for (b = a; b < n && lmi_dedup_same_cluster(&u->d, o[a], o[b]); b++) {
+			const char *k = u->d.keys + u->d.key_off[o[b]];
+			size_t kl = strlen(k);
+
+			while (len + kl + 2 > cap) {
+				cap *= 2;
+				m = lmi_xrealloc(m, cap);
+			}
+			if (b > a)
+				m[len++] = ';';
+			memcpy(m + len, k, kl);
+			len += kl;
+		}
+		snprintf(num, sizeof(num), "%zu", b - a);
+		lmi_csvw_str(&w, lmi_dedup_label(&u->d, o[a]));
+		lmi_csvw_str(&w, num);
+		lmi_csvw_field(&w, m, len);
+		lmi_csvw_endrow(&w);
+		free(m);
+	}
+	free(o);
+	rc = lmi_csvw_flush(&w);
+	lmi_csvw_release(&w);
+	if (fclose(fp) != 0 || rc != LMI_OK) {
+		lmi_warn_errno("cannot write '%s'", u->clusters);
+		return LMI_EDATA;
+	}
+	return LMI_OK;
+}
+
+static void report_truth(struct run *u)
+{
+	unsigned long long tp, found, truth;
+
+	if (lmi_dedup_truth_pairs(&u->d, &tp, &found, &truth) != LMI_OK)
+		lmi_die("out of memory");
+	lmi_warn("truth '%s': pairs found=%llu true=%llu both=%llu precision=%.4f recall=%.4f",
+		 u->truth, found, truth, tp, found ? (double)tp / (double)found : 1.0,
+		 truth ? (double)tp / (double)truth : 1.0);
+}
+
+static void report_stats(const struct run *u)
+{
+	size_t bytes, keys;
+
+	lmi_dedup_key_memory(&u->d, &bytes, &keys);
+	lmi_warn("rows=%zu state_rows=%zu exact_keys=%zu key_bytes=%zu bytes_per_key=%.1f",
+		 lmi_dedup_count(&u->d), u->d.n - lmi_dedup_count(&u->d), keys, bytes,
+		 keys ? (double)bytes / (double)keys : 0.0);
+}
+
+/* Test hook (LMI_DEDUP_TEST_PAUSE=N): stop after N state rows so a test can kill -9 us. */
+static size_t pause_at;
+static void pause_hook(size_t row)
+{
+	if (row != pause_at)
+		return;
+	lmi_warn("test hook: paused after %zu state rows", row);
+	for (;;)
+		pause();
+}
+
+/* Opens --state, loads earlier nights, returns the night name to save under. */
+static void open_state(struct run *u, struct lmi_dedup_state *st, char *night, size_t size)
+{
+	const char *env = getenv("LMI_DEDUP_TEST_PAUSE");
+
+	if (u->night != NULL)
+		snprintf(night, size, "%s", u->night);
+	else
+		snprintf(night, size, "auto:%016" PRIx64, u->night_hash);
+	if (env != NULL && *env != '\0') {
+		pause_at = (size_t)strtoul(env, NULL, 10);
+		st->on_row = pause_hook;
+	}
+	if (lmi_dedup_state_open(st, u->state, u->o.ngram) != LMI_OK ||
+	    lmi_dedup_state_load(st, &u->d, night) != LMI_OK)
+		lmi_die("%s: %s", u->state, st->err);
+}
+
+/* Reading stdin or a pipe twice is impossible: spool it to an unlinked temporary file. */
+static const char *second_pass_path(struct run *u)
+{
+	struct stat sb;
+	const char *dir = getenv("TMPDIR");
+
+	u->spool_fd = -1;
+	if (u->path != NULL && strcmp(u->path, "-") != 0 && stat(u->path, &sb) == 0 &&
+	    S_ISREG(sb.st_mode))
+		return u->path;
+	snprintf(u->spool_name, sizeof(u->spool_name), "%s/lmi-dedup.XXXXXX",
+		 dir != NULL && *dir != '\0' && strlen(dir) < 40 ? dir : "/tmp");
+	u->spool_fd = mkstemp(u->spool_name);
+	if (u->spool_fd < 0)
+		lmi_die_errno("cannot create a temporary file in '%s'", u->spool_name);
+	unlink(u->spool_name);
+	snprintf(u->spool_name, sizeof(u->spool_name), "/dev/fd/%d", u->spool_fd);
+	return u->spool_name;
+}
+
+/* The dedup proper: pass 1, state, clusters, pass 2, reports, state save. */
+static int dedup(struct run *u, struct lmi_csv *r, const struct lmi_csv_opts *opts,
+		 struct lmi_csvw *w)
+{
+	struct lmi_dedup_state st = { 0 };
+	struct lmi_csvw rj;
+	FILE *rjf = NULL;
+	char night[128];
+	const char *again = second_pass_path(u);
+	int rc = read_rows(u, r);
+
+	if (rc < 0) {
+		lmi_warn_at(r->name, r->err_line, "%s", r->err);
+		return LMI_EDATA;
+	}
+	if (u->state != NULL)
+		open_state(u, &st, night, sizeof(night));
+	if (lmi_dedup_run(&u->d) != LMI_OK)
+		lmi_die("out of memory");
+	if (u->rejects != NULL) {
+		rjf = fopen(u->rejects, "w");
+		if (rjf == NULL)
+			lmi_die_errno("cannot open '%s'", u->rejects);
+		lmi_csvw_init(&rj, rjf, ',');
+	}
+	rc = write_rows(u, again, opts, w, rjf ? &rj : NULL);
+	if (rjf != NULL) {
+		if (lmi_csvw_flush(&rj) != LMI_OK || fclose(rjf) != 0)
+			lmi_die_errno("cannot write '%s'", u->rejects);
+		lmi_csvw_release(&rj);
+	}
+	if (rc == LMI_OK && u->clusters != NULL)
+		rc = write_clusters(u);
+	if (rc == LMI_OK && u->truth != NULL)
+		report_truth(u);
+	if (u->stats)
+		report_stats(u);
+	/* The state changes only when everything else was written. */
+	if (rc == LMI_OK && (lmi_csvw_flush(w) != LMI_OK || fflush(stdout) != 0)) {
+		lmi_warn_errno("cannot write output");
+		rc = LMI_EDATA;
+	}
+	if (rc == LMI_OK && u->state != NULL && lmi_dedup_state_save(&st, &u->d, night) != LMI_OK)
+		lmi_die("%s: %s", u->state, st.err);
+	lmi_dedup_state_close(&st);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct run u = { .spool_fd = -1, .night_hash = LMI_NORM_HASH_SEED };
+	struct lmi_csv_opts opts = { 0 };
+	struct lmi_csv r;
+	struct lmi_csvw w;
+	int c, rc;
+
+	lmi_cli_init(argv[0]);
+	while ((c = getopt_long(argc, argv, "C:dg:hKN:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'C': /* clusters file */
+			u.clusters = optarg;
+			break;
+		case 'd': /* canonical rows only */
+			u.drop = 1;
+			break;
+		case 'g': /* n-gram length */
+			u.o.ngram = (int)parse_num(optarg, 2, 3, "--ngram");
+			break;
+		case 'h':
+			lmi_usage_help(usage);
+		case 'K': /* blocking key only */
+			u.shard = 1;
+			break;
+		case 'N': /* night name in the state */
+			u.night = optarg;
+			break;
+		case 'q':
+			u.quiet = 1;
+			break;
+		case 'r': /* rejects file */
+			u.rejects = optarg;
+			break;
+		case 's': /* SQLite state */
+			u.state = optarg;
+			break;
+		case 'S':
+			u.stats = 1;
+			break;
+		case 't': /* near-duplicate threshold */
+			u.o.threshold = parse_threshold(optarg);
+			break;
+		case 'T': /* truth column */
+			u.truth = optarg;
+			break;
+		case 'V':
+			lmi_version();
+		case 'w': /* window in days */
+			u.o.window = (int)parse_num(optarg, 1, 36500, "--window");
+			break;
+		default:
+			lmi_usage_error(usage, "unknown option");
+		}
+	}
+	if (argc - optind > 1)
+		lmi_usage_error(usage, "at most one input file");
+	if (u.drop != (u.rejects != NULL))
+		lmi_usage_error(usage, "--drop and --rejects FILE go together");
+	if (u.night != NULL && u.state == NULL)
+		lmi_usage_error(usage, "--night needs --state");
+	if (u.shard && (u.drop || u.state || u.clusters || u.truth))
+		lmi_usage_error(usage, "--shard-key only adds the key; run dedup on each shard");
+	u.path = optind < argc ? argv[optind] : "-";
+	lmi_dedup_init(&u.d, &u.o);
+	u.o = u.d.o;
+	rc = lmi_csv_open(&r, u.path, &opts);
+	if (rc != LMI_OK)
+		lmi_die_at(r.name, r.err_line, "%s", r.err);
+	lmi_csvw_init(&w, stdout, ',');
+	if (r.header.n > 0) {
+		bind_cols(&u, &r);
+		rc = u.shard ? shard_rows(&u, &r, &w) : dedup(&u, &r, &opts, &w);
+		if (u.shard && rc < 0)
+			lmi_warn_at(r.name, r.err_line, "%s", r.err);
+		rc = rc < 0 ? LMI_EDATA : rc;
+	}
+	lmi_csv_close(&r);
+	if (lmi_csvw_flush(&w) != LMI_OK)
+		rc = LMI_EDATA;
+	lmi_csvw_release(&w);
+	if (lmi_close_stdout() != LMI_OK)
+		rc = LMI_EDATA;
+	if (!u.quiet && lmi_count_report(&u.count) != LMI_OK)
+		rc = LMI_EDATA;
+	lmi_dedup_release(&u.d);
+	free(u.line);
+	return rc;
+}

@@ -1,0 +1,782 @@
+/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find clusters, SQLite state. */
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "dedup.h"
+#include "normalize.h"
+#include "banned.h"
+
+#define NONE UINT32_MAX
+
+void lmi_dedup_init(struct lmi_dedup *d, const struct lmi_dedup_opts *o)
+{
+	memset(d, 0, sizeof(*d));
+	d->o = *o;
+	if (d->o.window <= 0)
+		d->o.window = 60;
+	if (d->o.threshold <= 0.0)
+		d->o.threshold = 0.7;
+	if (d->o.ngram != 3)
+		d->o.ngram = 2;
+	if (d->o.block_cap == 0)
+		d->o.block_cap = 512;
+}
+
+static void set_free(struct lmi_dedup_set *s)
+{
+	free(s->slot);
+	memset(s, 0, sizeof(*s));
+}
+
+void lmi_dedup_release(struct lmi_dedup *d)
+{
+	free(d->parent);
+	free(d->date);
+	free(d->complete);
+	free(d->how);
+	free(d->h_src);
+	free(d->h_exact);
+	free(d->h_block);
+	free(d->h_truth);
+	free(d->key_off);
+	free(d->lab_off);
+	free(d->sig_off);
+	free(d->sig_n);
+	free(d->bnext);
+	free(d->best);
+	free(d->rowid);
+	free(d->keys);
+	free(d->sigs);
+	set_free(&d->src);
+	set_free(&d->exact);
+	set_free(&d->block);
+	set_free(&d->label);
+	memset(d, 0, sizeof(*d));
+}
+
+/* Open addressing with linear probing; a hash of 0 is stored as 1 (0 marks empty). */
+static size_t set_slot(const struct lmi_dedup_set *s, uint64_t h)
+{
+	size_t mask = s->cap - 1, i = (size_t)h & mask;
+
+	while (s->slot[i].h != 0 && s->slot[i].h != h)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static uint32_t set_get(const struct lmi_dedup_set *s, uint64_t h)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return NONE;
+	h = h ? h : 1;
+	i = set_slot(s, h);
+	return s->slot[i].h == h ? s->slot[i].v : NONE;
+}
+
+static int set_put(struct lmi_dedup_set *s, uint64_t h, uint32_t v)
+{
+	size_t i;
+
+	h = h ? h : 1;
+	if ((s->n + 1) * 4 > s->cap * 3) {
+		size_t ncap = s->cap ? s->cap * 2 : 1024;
+		struct lmi_dedup_set t = { calloc(ncap, sizeof(*t.slot)), ncap, 0 };
+
+		if (t.slot == NULL)
+			return LMI_ENOMEM;
+		for (size_t k = 0; k < s->cap; k++) {
+			if (s->slot[k].h != 0) {
+				i = set_slot(&t, s->slot[k].h);
+				t.slot[i] = s->slot[k];
+				t.n++;
+			}
+		}
+		free(s->slot);
+		*s = t;
+	}
+	i = set_slot(s, h);
+	if (s->slot[i].h == 0)
+		s->n++;
+	s->slot[i].h = h;
+	s->slot[i].v = v;
+	return LMI_OK;
+}
+
+/* Grows one per-row array; returns 0 on success. */
+static int grow1(void **p, size_t ncap, size_t size)
+{
+	void *q = realloc(*p, ncap * size);
+
+	if (q == NULL)
+		return -1;
+	*p = q;
+	return 0;
+}
+
+static int grow_rows(struct lmi_dedup *d)
+{
+	size_t ncap;
+	int bad = 0;
+
+	if (d->n < d->cap)
+		return LMI_OK;
+	if (d->n >= LMI_DEDUP_MAX_ROWS)
+		return LMI_ETOOBIG;
+	ncap = d->cap ? d->cap * 2 : 1024;
+	if (ncap > LMI_DEDUP_MAX_ROWS)
+		ncap = LMI_DEDUP_MAX_ROWS;
+	bad |= grow1((void **)&d->parent, ncap, sizeof(*d->parent));
+	bad |= grow1((void **)&d->date, ncap, sizeof(*d->date));
+	bad |= grow1((void **)&d->complete, ncap, sizeof(*d->complete));
+	bad |= grow1((void **)&d->how, ncap, sizeof(*d->how));
+	bad |= grow1((void **)&d->h_src, ncap, sizeof(*d->h_src));
+	bad |= grow1((void **)&d->h_exact, ncap, sizeof(*d->h_exact));
+	bad |= grow1((void **)&d->h_block, ncap, sizeof(*d->h_block));
+	bad |= grow1((void **)&d->h_truth, ncap, sizeof(*d->h_truth));
+	bad |= grow1((void **)&d->key_off, ncap, sizeof(*d->key_off));
+	bad |= grow1((void **)&d->lab_off, ncap, sizeof(*d->lab_off));
+	bad |= grow1((void **)&d->sig_off, ncap, sizeof(*d->sig_off));
+	bad |= grow1((void **)&d->sig_n, ncap, sizeof(*d->sig_n));
+	bad |= grow1((void **)&d->bnext, ncap, sizeof(*d->bnext));
+	bad |= grow1((void **)&d->rowid, ncap, sizeof(*d->rowid));
+	if (bad)
+		return LMI_ENOMEM;
+	d->cap = ncap;
+	return LMI_OK;
+}
+
+/* Appends bytes plus a NUL to the key arena; returns the offset or NONE. */
+static uint32_t keys_add(struct lmi_dedup *d, const char *a, size_t na, const char *b, size_t nb,
+			 int colon)
+{
+	size_t need = na + nb + 2, off = d->keys_len;
+
+	if (d->keys_len + need > UINT32_MAX)
+		return NONE;
+	if (d->keys_len + need > d->keys_cap) {
+		size_t ncap = d->keys_cap ? d->keys_cap * 2 : 65536;
+
+		while (ncap < d->keys_len + need)
+			ncap *= 2;
+		if (ncap > UINT32_MAX)
+			ncap = UINT32_MAX;
+		if (grow1((void **)&d->keys, ncap, 1) != 0)
+			return NONE;
+		d->keys_cap = ncap;
+	}
+	memcpy(d->keys + off, a, na);
+	d->keys_len += na;
+	if (colon)
+		d->keys[d->keys_len++] = ':';
+	memcpy(d->keys + d->keys_len, b, nb);
+	d->keys_len += nb;
+	d->keys[d->keys_len++] = '\0';
+	return (uint32_t)off;
+}
+
+static uint32_t sigs_add(struct lmi_dedup *d, const uint32_t *g, size_t n)
+{
+	size_t off = d->sigs_len;
+
+	if (d->sigs_len + n > UINT32_MAX)
+		return NONE;
+	if (d->sigs_len + n > d->sigs_cap) {
+		size_t ncap = d->sigs_cap ? d->sigs_cap * 2 : 65536;
+
+		while (ncap < d->sigs_len + n)
+			ncap *= 2;
+		if (grow1((void **)&d->sigs, ncap, sizeof(*d->sigs)) != 0)
+			return NONE;
+		d->sigs_cap = ncap;
+	}
+	memcpy(d->sigs + off, g, n * sizeof(*g));
+	d->sigs_len += n;
+	return (uint32_t)off;
+}
+
+/* Chains one field into a key hash; the length keeps "ab"+"c" apart from "a"+"bc". */
+static uint64_t hfield(uint64_t h, const char *s, size_t n)
+{
+	return lmi_norm_hash(h ^ (uint64_t)n, s, n);
+}
+
+/* The employer part of the blocking key: normalised name, else "#" + employer_id. */
+static size_t employer_key(const struct lmi_dedup_rec *r, char *out)
+{
+	size_t n = lmi_norm_employer(r->employer_name, r->employer_name_len, out);
+	size_t id = r->employer_id_len;
+
+	if (n > 0 || id == 0)
+		return n;
+	if (id > LMI_NORM_OUT - 2)
+		id = LMI_NORM_OUT - 2;
+	out[0] = '#';
+	memcpy(out + 1, r->employer_id, id);
+	out[id + 1] = '\0';
+	return id + 1;
+}
+
+uint64_t lmi_dedup_block_key(const struct lmi_dedup_rec *r)
+{
+	char emp[LMI_NORM_OUT];
+	size_t n = employer_key(r, emp);
+	uint64_t h = hfield(LMI_NORM_HASH_SEED, emp, n);
+
+	h = hfield(h, r->region, r->region_len);
+	return hfield(h, r->occupation, r->occupation_len);
+}
+
+/* Appends one row with its features; common to added and state rows. */
+static int push_row(struct lmi_dedup *d, uint32_t key, uint64_t hs, uint64_t he, uint64_t hb,
+		    int32_t date, unsigned complete, const uint32_t *g, size_t ng)
+{
+	size_t i = d->n;
+	int rc = grow_rows(d);
+
+	if (rc != LMI_OK)
+		return rc;
+	d->sig_off[i] = sigs_add(d, g, ng);
+	if (d->sig_off[i] == NONE)
+		return LMI_ENOMEM;
+	d->parent[i] = (uint32_t)i;
+	d->date[i] = date;
+	d->complete[i] = (uint8_t)(complete > 255 ? 255 : complete);
+	d->how[i] = LMI_DEDUP_NONE;
+	d->h_src[i] = hs;
+	d->h_exact[i] = he;
+	d->h_block[i] = hb;
+	d->h_truth[i] = 0;
+	d->key_off[i] = key;
+	d->lab_off[i] = key;
+	d->sig_n[i] = (uint8_t)ng;
+	d->bnext[i] = NONE;
+	d->rowid[i] = 0;
+	d->n++;
+	return LMI_OK;
+}
+
+int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r)
+{
+	char title[LMI_NORM_OUT];
+	uint32_t g[LMI_NORM_MAX_GRAMS];
+	size_t nt, ng;
+	uint64_t hs = 0, hb, he;
+	uint32_t key;
+	int rc;
+
+	if (d->frozen || d->n != d->n_new)
+		return LMI_EINVAL;
+	nt = lmi_norm_title(r->title, r->title_len, title);
+	ng = lmi_norm_ngrams(title, nt, d->o.ngram, g);
+	hb = lmi_dedup_block_key(r);
+	he = hfield(hb, title, nt);
+	if (r->source_id_len > 0)
+		hs = hfield(hfield(LMI_NORM_HASH_SEED, r->source, r->source_len), r->source_id,
+			    r->source_id_len);
+	key = keys_add(d, r->source, r->source_len, r->source_id, r->source_id_len, 1);
+	if (key == NONE)
+		return LMI_ENOMEM;
+	rc = push_row(d, key, hs, he, hb, r->date, r->complete, g, ng);
+	if (rc != LMI_OK)
+		return rc;
+	if (r->truth_len > 0)
+		d->h_truth[d->n - 1] = hfield(LMI_NORM_HASH_SEED, r->truth, r->truth_len) | 1;
+	d->n_new = d->n;
+	return LMI_OK;
+}
+
+size_t lmi_dedup_count(const struct lmi_dedup *d)
+{
+	return d->n_new;
+}
+
+static uint32_t find(uint32_t *parent, uint32_t i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+/* Joins the clusters of a and b; returns 1 when they were apart. */
+static int unite(struct lmi_dedup *d, uint32_t a, uint32_t b)
+{
+	uint32_t ra = find(d->parent, a), rb = find(d->parent, b);
+
+	if (ra == rb)
+		return 0;
+	if (ra < rb)
+		d->parent[rb] = ra;
+	else
+		d->parent[ra] = rb;
+	return 1;
+}
+
+static void join_rows(struct lmi_dedup *d, uint32_t i, uint32_t j, enum lmi_dedup_how how)
+{
+	if (unite(d, i, j) && d->how[i] == LMI_DEDUP_NONE)
+		d->how[i] = (uint8_t)how;
+}
+
+static int in_window(const struct lmi_dedup *d, uint32_t i, uint32_t j)
+{
+	int64_t diff;
+
+	if (d->date[i] == LMI_DEDUP_NODATE || d->date[j] == LMI_DEDUP_NODATE)
+		return 1;
+	diff = (int64_t)d->date[i] - d->date[j];
+	return diff <= d->o.window && -diff <= d->o.window;
+}
+
+/* Canonical order: earliest date (missing last), most complete, smallest key, state rows, first added. */
+static int before(const struct lmi_dedup *d, uint32_t i, uint32_t j)
+{
+	int c;
+
+	if (d->date[i] != d->date[j]) {
+		if (d->date[i] == LMI_DEDUP_NODATE)
+			return 0;
+		if (d->date[j] == LMI_DEDUP_NODATE)
+			return 1;
+		return d->date[i] < d->date[j];
+	}
+	if (d->complete[i] != d->complete[j])
+		return d->complete[i] > d->complete[j];
+	c = strcmp(d->keys + d->key_off[i], d->keys + d->key_off[j]);
+	if (c != 0)
+		return c < 0;
+	/* the same posting seen again: the copy from an earlier night stays canonical */
+	if ((i >= d->n_new) != (j >= d->n_new))
+		return i >= d->n_new;
+	return i < j;
+}
+
+/* State rows: indexed, joined by their stored cluster label, never compared. */
+static int run_state_row(struct lmi_dedup *d, uint32_t i)
+{
+	const char *lab = d->keys + d->lab_off[i];
+	uint64_t hl = hfield(LMI_NORM_HASH_SEED, lab, strlen(lab));
+	uint32_t j = set_get(&d->label, hl);
+	int rc = LMI_OK;
+
+	if (j != NONE)
+		unite(d, i, j);
+	else
+		rc = set_put(&d->label, hl, i);
+	if (rc == LMI_OK && d->h_src[i] != 0) {
+		j = set_get(&d->src, d->h_src[i]);
+		if (j != NONE)
+			unite(d, i, j);
+		else
+			rc = set_put(&d->src, d->h_src[i], i);
+	}
+	if (rc == LMI_OK) {
+		j = set_get(&d->exact, d->h_exact[i]);
+		if (j == NONE || d->date[j] == LMI_DEDUP_NODATE ||
+		    (d->date[i] != LMI_DEDUP_NODATE && d->date[i] > d->date[j]))
+			rc = set_put(&d->exact, d->h_exact[i], i);
+	}
+	if (rc == LMI_OK) {
+		d->bnext[i] = set_get(&d->block, d->h_block[i]);
+		rc = set_put(&d->block, d->h_block[i], i);
+	}
+	return rc;
+}
+
+static int run_row(struct lmi_dedup *d, uint32_t i)
+{
+	const uint32_t *gi = d->sigs + d->sig_off[i];
+	uint32_t j, m, seen;
+	int rc = LMI_OK;
+
+	if (d->h_src[i] != 0) {
+		j = set_get(&d->src, d->h_src[i]);
+		if (j != NONE)
+			join_rows(d, i, j, LMI_DEDUP_SAME_ID);
+		else
+			rc = set_put(&d->src, d->h_src[i], i);
+	}
+	if (rc != LMI_OK)
+		return rc;
+	/* The exact key keeps its latest posting, so a repost chains to the last one. */
+	j = set_get(&d->exact, d->h_exact[i]);
+	if (j != NONE && in_window(d, i, j))
+		join_rows(d, i, j, LMI_DEDUP_SAME_KEY);
+	if (j == NONE || d->date[j] == LMI_DEDUP_NODATE ||
+	    (d->date[i] != LMI_DEDUP_NODATE && d->date[i] >= d->date[j]))
+		rc = set_put(&d->exact, d->h_exact[i], i);
+	if (rc != LMI_OK)
+		return rc;
+	m = set_get(&d->block, d->h_block[i]);
+	for (seen = 0; m != NONE && seen < d->o.block_cap; m = d->bnext[m], seen++) {
+		if (!in_window(d, i, m) || find(d->parent, i) == find(d->parent, m))
+			continue;
+		if (lmi_norm_jaccard(gi, d->sig_n[i], d->sigs + d->sig_off[m], d->sig_n[m]) >=
+		    d->o.threshold)
+			join_rows(d, i, m, LMI_DEDUP_NEAR);
+	}
+	d->bnext[i] = set_get(&d->block, d->h_block[i]);
+	return set_put(&d->block, d->h_block[i], i);
+}
+
+int lmi_dedup_run(struct lmi_dedup *d)
+{
+	uint32_t i, r;
+	int rc = LMI_OK;
+
+	if (d->frozen)
+		return LMI_EINVAL;
+	d->frozen = 1;
+	for (i = (uint32_t)d->n_new; i < d->n && rc == LMI_OK; i++)
+		rc = run_state_row(d, i);
+	for (i = 0; i < d->n_new && rc == LMI_OK; i++)
+		rc = run_row(d, i);
+	if (rc != LMI_OK)
+		return rc;
+	d->best = malloc((d->n ? d->n : 1) * sizeof(*d->best));
+	if (d->best == NULL)
+		return LMI_ENOMEM;
+	for (i = 0; i < d->n; i++)
+		d->best[i] = NONE;
+	for (i = 0; i < d->n; i++) {
+		r = find(d->parent, i);
+		d->parent[i] = r;
+		if (d->best[r] == NONE || before(d, i, d->best[r]))
+			d->best[r] = i;
+	}
+	return LMI_OK;
+}
+
+const char *lmi_dedup_label(const struct lmi_dedup *d, size_t i)
+{
+	return d->keys + d->key_off[d->best[d->parent[i]]];
+}
+
+int lmi_dedup_is_canonical(const struct lmi_dedup *d, size_t i)
+{
+	return d->best[d->parent[i]] == i;
+}
+
+enum lmi_dedup_how lmi_dedup_how(const struct lmi_dedup *d, size_t i)
+{
+	return (enum lmi_dedup_how)d->how[i];
+}
+
+int lmi_dedup_same_cluster(struct lmi_dedup *d, size_t i, size_t j)
+{
+	return d->parent[i] == d->parent[j];
+}
+
+/* qsort has no context argument in C11; the sort is never re-entered. */
+static const struct lmi_dedup *sort_d;
+
+static int cmp_member(const void *pa, const void *pb)
+{
+	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+	uint32_t ra = sort_d->parent[a], rb = sort_d->parent[b];
+	int c;
+
+	if (ra != rb) {
+		c = strcmp(lmi_dedup_label(sort_d, a), lmi_dedup_label(sort_d, b));
+		if (c != 0)
+			return c;
+		return ra < rb ? -1 : 1;
+	}
+	if (a == b)
+		return 0;
+	return before(sort_d, a, b) ? -1 : 1;
+}
+
+int lmi_dedup_cluster_order(struct lmi_dedup *d, uint32_t **order, size_t *n)
+{
+	uint32_t *size = calloc(d->n ? d->n : 1, sizeof(*size));
+	uint8_t *fresh = calloc(d->n ? d->n : 1, 1);
+	uint32_t *o = NULL;
+	size_t k = 0, i;
+	int rc = LMI_ENOMEM;
+
+	if (size == NULL || fresh == NULL)
+		goto out;
+	for (i = 0; i < d->n; i++) {
+		size[d->parent[i]]++;
+		if (i < d->n_new)
+			fresh[d->parent[i]] = 1;
+	}
+	o = malloc((d->n ? d->n : 1) * sizeof(*o));
+	if (o == NULL)
+		goto out;
+	for (i = 0; i < d->n; i++)
+		if (size[d->parent[i]] >= 2 && fresh[d->parent[i]])
+			o[k++] = (uint32_t)i;
+	sort_d = d;
+	qsort(o, k, sizeof(*o), cmp_member);
+	*order = o;
+	*n = k;
+	o = NULL;
+	rc = LMI_OK;
+out:
+	free(size);
+	free(fresh);
+	free(o);
+	return rc;
+}
+
+struct pair {
+	uint64_t a, b;
+};
+
+static int cmp_pair(const void *pa, const void *pb)
+{
+	const struct pair *x = pa, *y = pb;
+
+	if (x->a != y->a)
+		return x->a < y->a ? -1 : 1;
+	if (x->b != y->b)
+		return x->b < y->b ? -1 : 1;
+	return 0;
+}
+
+/* Sum of C(run, 2) over runs of equal (a, b) or, with only_a, equal a. */
+static unsigned long long pairs_in_runs(const struct pair *p, size_t n, int only_a)
+{
+	unsigned long long sum = 0, run = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (i > 0 && p[i].a == p[i - 1].a && (only_a || p[i].b == p[i - 1].b))
+			run++;
+		else
+			run = 1;
+		sum += run - 1;
+	}
+	return sum;
+}
+
+int lmi_dedup_truth_pairs(struct lmi_dedup *d, unsigned long long *tp, unsigned long long *found,
+			  unsigned long long *truth)
+{
+	struct pair *p = malloc((d->n_new ? d->n_new : 1) * sizeof(*p));
+	size_t i, k = 0;
+
+	if (p == NULL)
+		return LMI_ENOMEM;
+	for (i = 0; i < d->n_new; i++) {
+		p[i].a = d->parent[i];
+		p[i].b = 0;
+	}
+	qsort(p, d->n_new, sizeof(*p), cmp_pair);
+	*found = pairs_in_runs(p, d->n_new, 1);
+	for (i = 0; i < d->n_new; i++) {
+		if (d->h_truth[i] == 0)
+			continue;
+		p[k].a = d->h_truth[i];
+		p[k].b = d->parent[i];
+		k++;
+	}
+	qsort(p, k, sizeof(*p), cmp_pair);
+	*truth = pairs_in_runs(p, k, 1);
+	*tp = pairs_in_runs(p, k, 0);
+	free(p);
+	return LMI_OK;
+}
+
+void lmi_dedup_key_memory(const struct lmi_dedup *d, size_t *bytes, size_t *keys)
+{
+	*bytes = (d->src.cap + d->exact.cap) * sizeof(struct lmi_dedup_slot);
+	*keys = d->src.n + d->exact.n;
+}
+
+/* ---- SQLite state ---- */
+
+static int db_fail(struct lmi_dedup_state *s, const char *what)
+{
+	snprintf(s->err, sizeof(s->err), "%s: %s", what, sqlite3_errmsg(s->db));
+	return LMI_EIO;
+}
+
+int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
+{
+	static const char schema[] =
+		"CREATE TABLE IF NOT EXISTS dedup_meta(k TEXT PRIMARY KEY, v TEXT NOT NULL);"
+		"CREATE TABLE IF NOT EXISTS dedup_posting(id INTEGER PRIMARY KEY,"
+		" night TEXT NOT NULL, key TEXT NOT NULL, cluster TEXT NOT NULL,"
+		" reg_date INTEGER, complete INTEGER NOT NULL, src_hash INTEGER NOT NULL,"
+		" exact_hash INTEGER NOT NULL, block_hash INTEGER NOT NULL, sig BLOB);"
+		"CREATE INDEX IF NOT EXISTS dedup_posting_night ON dedup_posting(night);";
+	sqlite3_stmt *st = NULL;
+	sqlite3 *db = NULL;
+	char want[16];
+	int rc;
+
+	memset(s->err, 0, sizeof(s->err));
+	rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	s->db = db;
+	if (rc != SQLITE_OK)
+		return db_fail(s, "cannot open state");
+	sqlite3_busy_timeout(s->db, 10000);
+	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, "cannot create state tables");
+	snprintf(want, sizeof(want), "%d", ngram);
+	if (sqlite3_exec(s->db, "INSERT OR IGNORE INTO dedup_meta VALUES('version','1')",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, "cannot write state");
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO dedup_meta VALUES('ngram',?1)", -1,
+			       &st, NULL) != SQLITE_OK)
+		return db_fail(s, "cannot write state");
+	sqlite3_bind_text(st, 1, want, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, "cannot write state");
+	if (sqlite3_prepare_v2(s->db, "SELECT v FROM dedup_meta WHERE k='ngram'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_fail(s, "cannot read state");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(st, 0), want) != 0) {
+		snprintf(s->err, sizeof(s->err), "state was built with --ngram %s, not %s",
+			 (const char *)sqlite3_column_text(st, 0), want);
+		sqlite3_finalize(st);
+		return LMI_EINVAL;
+	}
+	sqlite3_finalize(st);
+	return LMI_OK;
+}
+
+int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const char *night)
+{
+	sqlite3_stmt *st = NULL;
+	uint32_t g[LMI_NORM_MAX_GRAMS], key, lab;
+	const char *k, *c;
+	size_t ng;
+	int32_t date;
+	int rc;
+
+	if (d->frozen || d->n != d->n_new)
+		return LMI_EINVAL;
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT id, key, cluster, reg_date, complete, src_hash, exact_hash,"
+			       " block_hash, sig FROM dedup_posting WHERE night <> ?1 ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(s, "cannot read state");
+	sqlite3_bind_text(st, 1, night, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		k = (const char *)sqlite3_column_text(st, 1);
+		c = (const char *)sqlite3_column_text(st, 2);
+		ng = (size_t)sqlite3_column_bytes(st, 8) / sizeof(uint32_t);
+		if (k == NULL || c == NULL || ng > LMI_NORM_MAX_GRAMS) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof(s->err), "corrupt state row");
+			return LMI_EPARSE;
+		}
+		if (ng > 0)
+			memcpy(g, sqlite3_column_blob(st, 8), ng * sizeof(uint32_t));
+		date = sqlite3_column_type(st, 3) == SQLITE_NULL ? LMI_DEDUP_NODATE
+								  : (int32_t)sqlite3_column_int(st, 3);
+		key = keys_add(d, k, strlen(k), "", 0, 0);
+		lab = strcmp(k, c) == 0 ? key : keys_add(d, c, strlen(c), "", 0, 0);
+		if (key == NONE || lab == NONE ||
+		    push_row(d, key, (uint64_t)sqlite3_column_int64(st, 5),
+			     (uint64_t)sqlite3_column_int64(st, 6),
+			     (uint64_t)sqlite3_column_int64(st, 7), date,
+			     (unsigned)sqlite3_column_int(st, 4), g, ng) != LMI_OK) {
+			sqlite3_finalize(st);
+			snprintf(s->err, sizeof(s->err), "out of memory loading state");
+			return LMI_ENOMEM;
+		}
+		d->lab_off[d->n - 1] = lab;
+		d->rowid[d->n - 1] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_fail(s, "cannot read state");
+	return LMI_OK;
+}
+
+int lmi_dedup_state_save(struct lmi_dedup_state *s, struct lmi_dedup *d, const char *night)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL, *upd = NULL;
+	const char *lab;
+	size_t i;
+	int rc = LMI_EIO;
+
+	if (!d->frozen)
+		return LMI_EINVAL;
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_fail(s, "cannot start state transaction");
+	if (sqlite3_prepare_v2(s->db, "DELETE FROM dedup_posting WHERE night = ?1", -1, &del,
+			       NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db,
+			       "INSERT INTO dedup_posting(night, key, cluster, reg_date, complete,"
+			       " src_hash, exact_hash, block_hash, sig)"
+			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			       -1, &ins, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(s->db, "UPDATE dedup_posting SET cluster = ?1 WHERE id = ?2", -1,
+			       &upd, NULL) != SQLITE_OK) {
+		db_fail(s, "cannot write state");
+		goto out;
+	}
+	sqlite3_bind_text(del, 1, night, -1, SQLITE_STATIC);
+	if (sqlite3_step(del) != SQLITE_DONE) {
+		db_fail(s, "cannot write state");
+		goto out;
+	}
+	for (i = 0; i < d->n_new; i++) {
+		sqlite3_reset(ins);
+		sqlite3_bind_text(ins, 1, night, -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 2, d->keys + d->key_off[i], -1, SQLITE_STATIC);
+		sqlite3_bind_text(ins, 3, lmi_dedup_label(d, i), -1, SQLITE_STATIC);
+		if (d->date[i] == LMI_DEDUP_NODATE)
+			sqlite3_bind_null(ins, 4);
+		else
+			sqlite3_bind_int(ins, 4, d->date[i]);
+		sqlite3_bind_int(ins, 5, d->complete[i]);
+		sqlite3_bind_int64(ins, 6, (sqlite3_int64)d->h_src[i]);
+		sqlite3_bind_int64(ins, 7, (sqlite3_int64)d->h_exact[i]);
+		sqlite3_bind_int64(ins, 8, (sqlite3_int64)d->h_block[i]);
+		sqlite3_bind_blob(ins, 9, d->sigs + d->sig_off[i],
+				  (int)(d->sig_n[i] * sizeof(uint32_t)), SQLITE_STATIC);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_fail(s, "cannot write state");
+			goto out;
+		}
+		if (s->on_row != NULL)
+			s->on_row(i + 1);
+	}
+	for (i = d->n_new; i < d->n; i++) {
+		lab = lmi_dedup_label(d, i);
+		if (strcmp(lab, d->keys + d->lab_off[i]) == 0)
+			continue;
+		sqlite3_reset(upd);
+		sqlite3_bind_text(upd, 1, lab, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(upd, 2, d->rowid[i]);
+		if (sqlite3_step(upd) != SQLITE_DONE) {
+			db_fail(s, "cannot write state");
+			goto out;
+		}
+	}
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		db_fail(s, "cannot commit state");
+		goto out;
+	}
+	rc = LMI_OK;
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	if (rc != LMI_OK)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+void lmi_dedup_state_close(struct lmi_dedup_state *s)
+{
+	if (s->db != NULL)
+		sqlite3_close(s->db);
+	s->db = NULL;
+}

@@ -1,0 +1,152 @@
+/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find clusters, SQLite state. */
+#ifndef LMI_DEDUP_H
+#define LMI_DEDUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Ownership: struct lmi_dedup owns copies of everything added to it; the
+ * strings in a struct lmi_dedup_rec are only read during lmi_dedup_add().
+ * Strings returned by lmi_dedup_label() live until lmi_dedup_release().
+ *
+ * Rows are numbered in the order they are added: 0 .. lmi_dedup_count() - 1.
+ * Rows loaded from a state database (lmi_dedup_state_load) come after them
+ * and are never written out; lmi_dedup_count() counts only the added rows.
+ */
+
+#define LMI_DEDUP_NODATE INT32_MIN  /* reg_date missing or unparseable */
+#define LMI_DEDUP_MAX_ROWS 2000000000u /* row numbers are 32-bit */
+
+/* How a row first joined its cluster (for messages and the rejects file). */
+enum lmi_dedup_how {
+	LMI_DEDUP_NONE = 0,  /* not linked to an earlier row */
+	LMI_DEDUP_SAME_ID,   /* same source and source_id */
+	LMI_DEDUP_SAME_KEY,  /* same employer, title, region, occupation in the window */
+	LMI_DEDUP_NEAR,      /* similar title in the same block, in the window */
+};
+
+struct lmi_dedup_opts {
+	int window;        /* days; two dated postings further apart never match */
+	double threshold;  /* Jaccard similarity of title n-grams needed for a near match */
+	int ngram;         /* 2 or 3 */
+	unsigned block_cap; /* most recent block members compared with each row (0: 512) */
+};
+
+/* The fields of one posting that dedup looks at; lengths in bytes. */
+struct lmi_dedup_rec {
+	const char *source, *source_id, *employer_id, *employer_name, *title, *region,
+		*occupation, *truth;
+	size_t source_len, source_id_len, employer_id_len, employer_name_len, title_len,
+		region_len, occupation_len, truth_len;
+	int32_t date;      /* days since 1970-01-01, or LMI_DEDUP_NODATE */
+	unsigned complete; /* non-empty fields in the row: the tie-break after the date */
+};
+
+/* Open-addressing hash set of 64-bit key hashes with a 32-bit value. */
+struct lmi_dedup_slot {
+	uint64_t h; /* 0 means empty */
+	uint32_t v;
+};
+struct lmi_dedup_set {
+	struct lmi_dedup_slot *slot;
+	size_t cap, n; /* cap is a power of two; n <= 3/4 cap */
+};
+
+struct lmi_dedup {
+	struct lmi_dedup_opts o;
+	size_t n, cap, n_new; /* all rows, allocated, rows added (not from state) */
+	int frozen;           /* lmi_dedup_run() was called */
+	uint32_t *parent;     /* union-find */
+	int32_t *date;
+	uint8_t *complete, *how;
+	uint64_t *h_src, *h_exact, *h_block, *h_truth;
+	uint32_t *key_off;    /* "source:source_id" in keys */
+	uint32_t *lab_off;    /* stored cluster label (state rows only) */
+	uint32_t *sig_off;    /* n-gram hashes in sigs */
+	uint8_t *sig_n;
+	uint32_t *bnext;      /* next older row in the same block */
+	uint32_t *best;       /* per root: the canonical row */
+	int64_t *rowid;       /* state rows: rowid in the database */
+	char *keys;
+	size_t keys_len, keys_cap;
+	uint32_t *sigs;
+	size_t sigs_len, sigs_cap;
+	struct lmi_dedup_set src, exact, block, label;
+};
+
+/* Sets the options (0 / 0.0 fields get defaults: window 60, threshold 0.8, ngram 2). */
+void lmi_dedup_init(struct lmi_dedup *d, const struct lmi_dedup_opts *o);
+void lmi_dedup_release(struct lmi_dedup *d);
+
+/*
+ * Blocking key of a posting: a hash of the normalised employer name (the
+ * employer_id when the name is empty), region and occupation.  Rows with
+ * different blocking keys are compared only by source + source_id.
+ */
+uint64_t lmi_dedup_block_key(const struct lmi_dedup_rec *r);
+
+/* Adds a posting.  Returns LMI_OK, LMI_ENOMEM, or LMI_ETOOBIG past LMI_DEDUP_MAX_ROWS. */
+int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r);
+
+/* Number of rows added with lmi_dedup_add(). */
+size_t lmi_dedup_count(const struct lmi_dedup *d);
+
+/*
+ * Links the rows: state rows first (joined by their stored cluster), then the
+ * added rows in order, each against the source_id set, the exact-key set and
+ * the last block_cap rows of its block.  Then picks one canonical row per
+ * cluster: the earliest reg_date (missing dates last), then the most
+ * complete row, then the smallest "source:source_id" in byte order.
+ * Returns LMI_OK or LMI_ENOMEM.  Call once; add nothing afterwards.
+ */
+int lmi_dedup_run(struct lmi_dedup *d);
+
+/* After lmi_dedup_run(): row i's cluster label (its canonical row's "source:source_id"). */
+const char *lmi_dedup_label(const struct lmi_dedup *d, size_t i);
+int lmi_dedup_is_canonical(const struct lmi_dedup *d, size_t i);
+enum lmi_dedup_how lmi_dedup_how(const struct lmi_dedup *d, size_t i);
+
+/*
+ * Rows of every cluster with two or more members and at least one added row,
+ * clusters in label order, members canonical first.  *order (free() it) holds
+ * *n row numbers; a cluster's members are adjacent.  Returns LMI_OK or
+ * LMI_ENOMEM.
+ */
+int lmi_dedup_cluster_order(struct lmi_dedup *d, uint32_t **order, size_t *n);
+int lmi_dedup_same_cluster(struct lmi_dedup *d, size_t i, size_t j);
+
+/*
+ * Pairwise scores of the added rows against their truth values (rows with an
+ * empty truth value are singletons): *tp pairs in the same cluster in both,
+ * *found pairs in the same found cluster, *truth pairs in the same truth
+ * cluster.  Returns LMI_OK or LMI_ENOMEM.
+ */
+int lmi_dedup_truth_pairs(struct lmi_dedup *d, unsigned long long *tp, unsigned long long *found,
+			  unsigned long long *truth);
+
+/* Bytes held by the exact-key hash sets and the number of keys in them. */
+void lmi_dedup_key_memory(const struct lmi_dedup *d, size_t *bytes, size_t *keys);
+
+/*
+ * Incremental state in SQLite.  lmi_dedup_state_open() creates the tables if
+ * needed; lmi_dedup_state_load() adds the postings of every night but
+ * `night` as state rows (call it after the last lmi_dedup_add and before
+ * lmi_dedup_run); lmi_dedup_state_save() replaces the postings of `night`
+ * with the added rows and updates the stored cluster of state rows whose
+ * cluster changed, in one transaction, so a killed run leaves the database as
+ * it was and re-running a night gives the same output and the same database.
+ * Each returns LMI_OK or a negative status with a message in err.
+ * `on_row`, when set, is called after each row written (a test hook).
+ */
+struct lmi_dedup_state {
+	void *db;
+	char err[256];
+	void (*on_row)(size_t row);
+};
+int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram);
+int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const char *night);
+int lmi_dedup_state_save(struct lmi_dedup_state *s, struct lmi_dedup *d, const char *night);
+void lmi_dedup_state_close(struct lmi_dedup_state *s);
+
+#endif
