@@ -1539,3 +1539,22 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 	}
 	return rc == LMI_OK ? (int)len : rc;
 }
+
+long lmi_model_level_intern(struct lmi_model_feature *f, const char *s, size_t n)
+{
+	return level_intern(f, s, n);
+}
+
+int lmi_model_levels_sort(struct lmi_model_feature *f, size_t **map)
+{
+	return sort_levels(f, map);
+}
+
+void lmi_model_levels_release(struct lmi_model_feature *f)
+{
+	for (size_t l = 0; l < f->nlevels; l++)
+		free(f->levels[l]);
+	free(f->levels);
+	free(f->hash);
+	memset(f, 0, sizeof(*f));
+}

@@ -180,6 +180,20 @@ int lmi_model_parse_tiers(const char *s, double *low, double *high);
 /* Returns "low", "medium" or "high" for probability p. */
 const char *lmi_model_tier(double p, double low, double high);
 
+/*
+ * A level set on its own (for audit groups): interns level s of length n and
+ * returns its index (in order of first appearance), or LMI_ETOOBIG/LMI_ENOMEM.
+ * Use a zeroed feature; free it with lmi_model_levels_release().
+ */
+long lmi_model_level_intern(struct lmi_model_feature *f, const char *s, size_t n);
+
+/*
+ * Sorts the levels bytewise; *map (malloc'd, free it) maps old index to new.
+ * Returns LMI_OK or LMI_ENOMEM.
+ */
+int lmi_model_levels_sort(struct lmi_model_feature *f, size_t **map);
+void lmi_model_levels_release(struct lmi_model_feature *f);
+
 /* Parses a decimal number (whole string, finite).  Returns LMI_OK or LMI_EPARSE. */
 int lmi_model_num(const char *s, double *v);
 
