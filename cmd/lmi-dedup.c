@@ -579,7 +579,8 @@ int main(int argc, char **argv)
 	lmi_csvw_release(&w);
 	if (lmi_close_stdout() != LMI_OK)
 		rc = LMI_EDATA;
-	if (!u.quiet && lmi_count_report(&u.count) != LMI_OK)
+	/* after a data error the rows read so far are not accounted for: say nothing */
+	if (!u.quiet && rc != LMI_EDATA && lmi_count_report(&u.count) != LMI_OK)
 		rc = LMI_EDATA;
 	lmi_dedup_release(&u.d);
 	free(u.line);

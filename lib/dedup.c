@@ -319,10 +319,15 @@ static int unite(struct lmi_dedup *d, uint32_t a, uint32_t b)
 	return 1;
 }
 
+/* Links row i to the earlier row j; both remember the first way they were linked. */
 static void join_rows(struct lmi_dedup *d, uint32_t i, uint32_t j, enum lmi_dedup_how how)
 {
-	if (unite(d, i, j) && d->how[i] == LMI_DEDUP_NONE)
+	if (!unite(d, i, j))
+		return;
+	if (d->how[i] == LMI_DEDUP_NONE)
 		d->how[i] = (uint8_t)how;
+	if (d->how[j] == LMI_DEDUP_NONE)
+		d->how[j] = (uint8_t)how;
 }
 
 static int in_window(const struct lmi_dedup *d, uint32_t i, uint32_t j)
