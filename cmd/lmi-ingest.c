@@ -307,7 +307,8 @@ static int finish(struct ingest *g, int status)
 		}
 		lmi_csvw_release(&g->rej);
 	}
-	if (!g->quiet) {
+	/* After a fatal error the counts would only describe a part of the input. */
+	if (!g->quiet && status != LMI_EDATA) {
 		lmi_warncap_summary(&g->warn);
 		if (g->flagged > 0)
 			lmi_warn("rows with unparseable values: %llu (see ingest_flags)", g->flagged);

@@ -1,0 +1,3 @@
+# a profile with an unknown transform on line 3
+[vacancy]
+title  title  uppercase
