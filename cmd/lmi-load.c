@@ -170,17 +170,18 @@ static int setup_table(struct load *l, struct lmi_csv *r)
 			if (!l->key && types[i] == LMI_STORE_TEXT && strcmp(r->header.f[i], "note"))
 				iskey[i] = 1;
 		} else {
+			size_t seen = 0;
+
 			types[i] = LMI_STORE_INTEGER;
-			for (size_t j = 0; j < l->nahead; j++) {
+			for (size_t j = 0; j < l->nahead && types[i] != LMI_STORE_TEXT; j++) {
 				enum lmi_store_type t = lmi_store_detect(l->ahead[j]->f[i],
 									 l->ahead[j]->len[i]);
 
-				if (t == LMI_STORE_TEXT || (t == LMI_STORE_REAL && types[i] != t))
+				seen += l->ahead[j]->len[i] > 0;
+				if (t != LMI_STORE_INTEGER)
 					types[i] = t;
-				if (t == LMI_STORE_TEXT)
-					break;
 			}
-			if (l->nahead == 0)
+			if (seen == 0) /* nothing to go by: text keeps anything */
 				types[i] = LMI_STORE_TEXT;
 		}
 	}
@@ -337,7 +338,7 @@ int main(int argc, char **argv)
 		status = load_file(&l, "-");
 	for (int i = optind; i < argc && status == LMI_OK; i++)
 		status = load_file(&l, argv[i]);
-	if (!quiet)
+	if (!quiet && status == LMI_OK)
 		lmi_warn("in=%llu inserted=%llu updated=%llu unchanged=%llu", l.st.in,
 			 l.st.inserted, l.st.updated, l.st.unchanged);
 	lmi_store_close(&l.st);
