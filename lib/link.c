@@ -993,9 +993,10 @@ static int bkey_cmp(const void *x, const void *y)
 
 /*
  * Appends the normalised key part (trimmed, runs of spaces collapsed, ASCII
- * upper-cased, at most `prefix` code points) of s to out; returns its length.
+ * upper-cased, at most `prefix` code points; for an id also without spaces,
+ * '-', '.' and '/') of s to out; returns its length.
  */
-static size_t key_part(const char *s, size_t n, unsigned prefix, char *out)
+static size_t key_part(const char *s, size_t n, unsigned prefix, int id, char *out)
 {
 	size_t j = 0, cps = 0;
 	int space = 0;
@@ -1004,9 +1005,11 @@ static size_t key_part(const char *s, size_t n, unsigned prefix, char *out)
 		unsigned char c = (unsigned char)s[i];
 
 		if (c == ' ' || c == '\t') {
-			space = 1;
+			space = !id;
 			continue;
 		}
+		if (id && (c == '-' || c == '.' || c == '/'))
+			continue;
 		if ((c & 0xc0) != 0x80) { /* a new code point */
 			if (space && j > 0) {
 				if (prefix && cps >= prefix)
@@ -1037,9 +1040,16 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 	struct bkey *keys;
 	size_t *off;
 
+	int is_id[LMI_LINK_MAX_PARTS] = { 0 };
+
 	*arena_out = NULL;
 	*keys_out = NULL;
 	*nkeys = 0;
+	/* A column compared as an id is keyed like one: without spaces, '-', '.', '/'. */
+	for (size_t p = 0; p < b->nparts; p++)
+		for (size_t k = 0; k < lk->nf; k++)
+			if (lk->f[k].cmp == LMI_CMP_ID && lk->f[k].col[side] == b->part[p].col[side])
+				is_id[p] = 1;
 	for (size_t i = 0; i < fi->nrec; i++)
 		for (size_t p = 0; p < b->nparts; p++)
 			total += fi->rows[i]->len[b->part[p].col[side]] + 1;
@@ -1058,7 +1068,7 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 		for (p = 0; p < b->nparts; p++) {
 			int col = b->part[p].col[side];
 			size_t n = key_part(fi->rows[i]->f[col], fi->rows[i]->len[col],
-					    b->part[p].prefix, arena + pos);
+					    b->part[p].prefix, is_id[p], arena + pos);
 
 			if (n == 0)
 				break;
@@ -1104,9 +1114,8 @@ static int add_group(struct lmi_link *lk, const struct lmi_link_block *b, const 
 			return rc;
 		if (need > lk->max_pairs || lk->npairs + need > lk->max_pairs)
 			return fail(lk, LMI_ETOOBIG, NULL, 0,
-				    "blocking pass '%s' gives more than %zu candidate pairs "
-				    "(block '%s'); use a narrower --block or raise --max-pairs",
-				    b->spec ? b->spec : "(all pairs)", lk->max_pairs, ga[0].k);
+				    "blocking pass '%s' gives more than %zu candidate pairs; use "
+				    "a narrower --block or raise --max-pairs", b->spec, lk->max_pairs);
 	}
 	if (lk->npairs + need > lk->paircap) {
 		size_t nc = lk->paircap ? lk->paircap : 1 << 16;
