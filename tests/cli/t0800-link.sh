@@ -122,10 +122,10 @@ t self-params 0 "link --id person_id -q -p p.csv link-register.csv >/dev/null &&
 	'field,comparator\n_prior,em\nname,jw\nbirth_date,date\nsex,exact\nphone,id\n'
 
 # Values a comparator cannot read count as missing, with one warning per column.
-# "Jo" is short: name is compared exactly, no default block, so all three pairs are
-# candidates; --threshold 0 lists them all (sorted here: weights do not matter).
+# A column called name is compared by jw (3 = equal) and is the default block, so all
+# three pairs are candidates; --threshold 0 lists them all (sorted: weights do not matter).
 t bad-number-warns 0 "link --id id --fields name,birth_year:num --threshold 0 -q link-weights.csv |
-	cut -d, -f1,2,5- | sort" - '1,2,1,\n1,3,1,1\n2,3,1,\nid_a,id_b,gamma_name,gamma_birth_year\n' \
+	cut -d, -f1,2,5- | sort" - '1,2,3,\n1,3,3,1\n2,3,3,\nid_a,id_b,gamma_name,gamma_birth_year\n' \
 	"lmi-link: link-weights.csv:3: 1 value(s) of column 'birth_year' are not a number; compared as missing\n"
 
 # Bad input: each names the file (and line) and stops with exit 1.
