@@ -36,8 +36,8 @@ static const char *const usage[] = {
 	"                          indicator: impute the mean and add a 'A:missing' term",
 	"      --tiers low:P,high:P  tier thresholds stored in the model (default low:0.2,high:0.5)",
 	"      --as-of DATE        training date to record (none by default: deterministic)",
-	"      --points FILE       also write a points scorecard (600 at odds 1:19, 50 to double)",
-	"  -o, --output MODEL      write the model here",
+	"      --points FILE       also write a points scorecard ('-': standard output)",
+	"  -o, --output MODEL      write the model here (default and '-': standard output)",
 	"  -q, --quiet             no summary on standard error",
 	"  -h, --help              show this help",
 	"  -V, --version           show version",
@@ -192,7 +192,7 @@ static int write_outputs(const struct lmi_model *m, const struct opts *o)
 {
 	FILE *fp = stdout;
 
-	if (o->output != NULL) {
+	if (o->output != NULL && strcmp(o->output, "-") != 0) {
 		fp = fopen(o->output, "w");
 		if (fp == NULL)
 			lmi_die_errno("cannot open '%s'", o->output);
@@ -200,10 +200,11 @@ static int write_outputs(const struct lmi_model *m, const struct opts *o)
 	if (lmi_model_write(m, fp) != LMI_OK || (fp != stdout && fclose(fp) != 0))
 		lmi_die_errno("cannot write '%s'", o->output ? o->output : "<stdout>");
 	if (o->points != NULL) {
-		fp = fopen(o->points, "w");
+		fp = strcmp(o->points, "-") == 0 ? stdout : fopen(o->points, "w");
 		if (fp == NULL)
 			lmi_die_errno("cannot open '%s'", o->points);
-		if (lmi_model_write_points(m, fp, 600, 19, 50) != LMI_OK || fclose(fp) != 0)
+		if (lmi_model_write_points(m, fp, 600, 19, 50) != LMI_OK ||
+		    (fp != stdout && fclose(fp) != 0))
 			lmi_die_errno("cannot write '%s'", o->points);
 	}
 	return lmi_close_stdout();

@@ -877,6 +877,7 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 	char sep[400];
 	int rc;
 
+	gsl_set_error_handler_off();
 	memset(&m->fit, 0, sizeof(m->fit));
 	if (n == 0) {
 		seterr(err, errsz, "no rows to fit");

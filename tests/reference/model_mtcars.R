@@ -35,3 +35,36 @@ show(f3)
 cat("== case 4: vs ~ mpg, subset gear == 4 (lmi train --where gear=4)\n")
 f4 <- glm(vs ~ mpg, family = binomial, data = mtcars, subset = gear == 4)
 show(f4)
+
+cat("== case 5: --missing indicator: hp blanked in rows 3 and 7, imputed by the mean of the rest\n")
+na <- d
+na$hp[c(3, 7)] <- NA
+write.csv(na, "tests/cli/data/model-mtcars-na.csv", row.names = FALSE, na = "")
+hpi <- ifelse(is.na(na$hp), mean(na$hp, na.rm = TRUE), na$hp)
+miss <- as.numeric(is.na(na$hp))
+f5 <- glm(na$am ~ na$wt + hpi + miss, family = binomial)
+show(f5)
+cat("imputed mean", mean(na$hp, na.rm = TRUE), "\n")
+
+cat("== case 6: ridge, am ~ wt + hp, minimising deviance/2 + (lambda/2) * (b_wt^2 + b_hp^2), lambda = 1\n")
+X <- cbind(1, mtcars$wt, mtcars$hp); y <- mtcars$am; lambda <- 1
+obj <- function(b) { eta <- X %*% b; -sum(y * eta - log1p(exp(eta))) + lambda / 2 * sum(b[-1]^2) }
+grad <- function(b) { mu <- plogis(X %*% b); -t(X) %*% (y - mu) + lambda * c(0, b[-1]) }
+o <- optim(c(0, 0, 0), obj, grad, method = "BFGS", control = list(reltol = 1e-15, maxit = 10000))
+print(o$par)
+
+cat("== points: factor = 50 / log(2), offset = 600 - factor * log(19), case 2 coefficients\n")
+factor <- 50 / log(2); offset <- 600 - factor * log(19); b <- coef(f2)
+print(c(factor = factor, offset = offset, base = offset - factor * b[[1]],
+	wt = -factor * b[["wt"]], cyl6 = -factor * b[["cyl6"]], cyl8 = -factor * b[["cyl8"]]))
+
+cat("== case 1 summary as lmi-train prints it (formats %14.7g %14.7g %10.4g %12.4g, deviances %.6g)\n")
+s <- summary(f1)$coefficients
+cat("Coefficients:\n", sprintf("%-11s %14s %14s %10s %12s\n", "", "Estimate", "Std. Error",
+	"z value", "Pr(>|z|)"), sep = "")
+for (i in seq_len(nrow(s)))
+	cat(sprintf("%-11s %14.7g %14.7g %10.4g %12.4g\n", rownames(s)[i], s[i, 1], s[i, 2], s[i, 3],
+		s[i, 4]), sep = "")
+cat(sprintf("\n    Null deviance: %.6g  on %d  degrees of freedom\n", f1$null.deviance, f1$df.null))
+cat(sprintf("Residual deviance: %.6g  on %d  degrees of freedom\n", f1$deviance, f1$df.residual))
+cat(sprintf("AIC: %.6g\n\nNumber of Fisher Scoring iterations: %d\n", f1$aic, f1$iter))

@@ -1,0 +1,172 @@
+#!/bin/sh
+# lmi train: coefficients, standard errors, deviances and AIC against R's glm(family = binomial).
+# Every expected number is printed by tests/reference/model_mtcars.R (R 4, mtcars from the 1974
+# Motor Trend magazine, shipped with R); tolerances are 1e-6 relative unless said otherwise.
+. "$(dirname "$0")/lib.sh"
+
+# near NAME FILE TERM COLUMN WANT [TOL]: the model row TERM has WANT in COLUMN (2 estimate,
+# 3 std_error, 4 z, 5 p, 6 mean) within relative TOL.
+near() {
+	check "$1" "awk -F, -v t='$3' -v c=$4 -v w=$5 -v tol=${6:-1e-6} '
+		\$1 == t { f = 1; d = \$c - w; if (d < 0) d = -d; s = w < 0 ? -w : w
+			if (s == 0) s = 1; if (d > tol * s) { print \"got\", \$c; exit 1 } }
+		END { if (!f) { print \"no row\", t; exit 1 } }' $2"
+}
+
+# case 1: am ~ wt + hp; stderr is R's summary printed in lmi's format by model_mtcars.R
+t glm-am-wt-hp 0 'train -t am -f wt,hp -o m1.csv $D/model-mtcars.csv' - '' \
+'lmi-train: fitted 32 of 32 rows (0 left out by --where), 3 terms
+Coefficients:
+                  Estimate     Std. Error    z value     Pr(>|z|)
+(Intercept)        18.8663       7.443558      2.535      0.01126
+wt               -8.083475       3.068675     -2.634     0.008434
+hp               0.0362556     0.01773415      2.044      0.04091
+
+    Null deviance: 43.2297  on 31  degrees of freedom
+Residual deviance: 10.0591  on 29  degrees of freedom
+AIC: 16.0591
+
+Number of Fisher Scoring iterations: 8\n'
+near c1-intercept-est m1.csv '(Intercept)' 2 18.8662987172041
+near c1-intercept-se m1.csv '(Intercept)' 3 7.4435580602053
+near c1-wt-est m1.csv wt 2 -8.0834751824446
+near c1-wt-se m1.csv wt 3 3.0686751130547
+near c1-hp-est m1.csv hp 2 0.0362555960822
+near c1-hp-se m1.csv hp 3 0.0177341536508
+near c1-hp-z m1.csv hp 4 2.04439393028
+near c1-hp-p m1.csv hp 5 0.04091464645903
+near c1-wt-mean m1.csv wt 6 3.21725
+near c1-residual-deviance m1.csv @deviance 2 10.0591104723
+near c1-null-deviance m1.csv @deviance 3 43.2297332769
+near c1-aic m1.csv @deviance 4 16.0591104723
+near c1-iterations m1.csv @deviance 5 8 0
+# the header rows are fixed by the format (lmi-train(1)), not computed
+check c1-header-rows "head -7 m1.csv | cmp - $D/model-header-c1.txt && grep -qx @feature,wt,numeric,,3.21725, m1.csv"
+
+# case 2: a categorical feature, reference level 4 by default (first in sorted order)
+t glm-cyl-default-ref 0 'train -q -t am -f wt,cyl -c cyl -o m2.csv $D/model-mtcars.csv' - '' ''
+near c2-intercept-est m2.csv '(Intercept)' 2 20.85278313457
+near c2-intercept-se m2.csv '(Intercept)' 3 8.03175726788
+near c2-wt-est m2.csv wt 2 -7.85934263584
+near c2-wt-se m2.csv wt 3 3.05497749525
+near c2-cyl6-est m2.csv cyl=6 2 3.10462643177
+near c2-cyl6-se m2.csv cyl=6 3 2.42483193201
+near c2-cyl8-est m2.csv cyl=8 2 5.37942092366
+near c2-cyl8-se m2.csv cyl=8 3 3.20062772660
+near c2-cyl8-mean m2.csv cyl=8 6 0.4375
+near c2-residual-deviance m2.csv @deviance 2 14.6610594536
+near c2-iterations m2.csv @deviance 5 7 0
+check c2-reference-recorded "grep -qx '@feature,cyl,categorical,4,,' m2.csv"
+
+# case 3: --ref cyl=8
+t glm-cyl-ref-8 0 'train -q -t am -f wt,cyl -c cyl --ref cyl=8 -o m3.csv $D/model-mtcars.csv' - '' ''
+near c3-intercept-est m3.csv '(Intercept)' 2 26.23220405823
+near c3-intercept-se m3.csv '(Intercept)' 3 10.65203953259
+near c3-cyl4-est m3.csv cyl=4 2 -5.37942092366
+near c3-cyl4-se m3.csv cyl=4 3 3.20062772660
+near c3-cyl6-est m3.csv cyl=6 2 -2.27479449189
+near c3-cyl6-se m3.csv cyl=6 3 2.05350128651
+check c3-reference-recorded "grep -qx '@feature,cyl,categorical,8,,' m3.csv"
+
+# case 4: --where gear=4 (R: subset = gear == 4)
+t glm-where 0 'train -t vs -f mpg --where gear=4 -o m4.csv $D/model-mtcars.csv 2>e4 && head -1 e4' - \
+	'lmi-train: fitted 12 of 32 rows (20 left out by --where), 2 terms\n'
+near c4-intercept-est m4.csv '(Intercept)' 2 -4.39403153498
+near c4-intercept-se m4.csv '(Intercept)' 3 5.999344628209
+near c4-mpg-est m4.csv mpg 2 0.26450208739
+near c4-mpg-se m4.csv mpg 3 0.277751077022
+near c4-null-deviance m4.csv @deviance 3 10.8134690128
+
+# case 5: --missing indicator (hp blank in two rows; R: mean imputation + indicator column)
+t missing-is-error 1 'train -t am -f wt,hp $D/model-mtcars-na.csv' - '' \
+	"lmi-train: $D/model-mtcars-na.csv:4: feature 'hp' is missing (see --missing)\n"
+t missing-indicator 0 'train -q -t am -f wt,hp --missing indicator -o m5.csv $D/model-mtcars-na.csv' \
+	- '' ''
+near c5-hp-est m5.csv hp 2 0.0408902037266
+near c5-hp-se m5.csv hp 3 0.0233589900481
+near c5-missing-est m5.csv hp:missing 2 -0.5309599883603
+near c5-missing-se m5.csv hp:missing 3 8.2019184336288
+near c5-wt-est m5.csv wt 2 -7.7974687086291
+check c5-impute-mean "grep -qx @feature,hp,numeric,,145.2, m5.csv"
+check c5-mode-recorded "grep -qx '@missing,indicator,,,,' m5.csv"
+
+# case 6: --l2 1 against R's optim(BFGS) on the penalised log-likelihood (1e-6 relative)
+t ridge 0 'train -q -t am -f wt,hp --l2 1 -o m6.csv $D/model-mtcars.csv' - '' ''
+near c6-intercept m6.csv '(Intercept)' 2 5.6773486059727
+near c6-wt m6.csv wt 2 -2.4186728511076
+near c6-hp m6.csv hp 2 0.0096839133106
+
+# --points: factor 50/ln 2 = 72.13, offset 600 - factor ln 19 = 387.60; level points are
+# -factor * beta (model_mtcars.R prints them: base -1116.61, wt 566.93, cyl6 -223.95, cyl8 -388.04)
+t points 0 'train -q -t am -f wt,cyl -c cyl --points - -o /dev/null $D/model-mtcars.csv' - \
+'feature,level,points
+(factor),,72.13
+(offset),,387.60
+(base),,-1116.61
+wt,(per unit),566.93
+cyl,4,0.00
+cyl,6,-223.95
+cyl,8,-388.04\n'
+
+# options
+t as-of 0 'train -q -t am -f wt --as-of 2025-06-30 $D/model-mtcars.csv | sed -n 4p | cut -c2-' - \
+	'as_of,2025-06-30,,,,\n'
+t tiers 0 'train -q -t am -f wt --tiers high:0.6,low:0.1 $D/model-mtcars.csv | grep @tiers | cut -c2-' - \
+	'tiers,0.1,0.6,,,\n'
+t stdout-default 0 'train -q -t am -f wt $D/model-mtcars.csv | head -1' - \
+	'term,estimate,std_error,z_value,p_value,mean\n'
+t stdin 0 'train -q -t am -f wt < $D/model-mtcars.csv | grep -c .' - '11\n'
+
+# data problems, named by term and line
+t target-not-binary 1 'train -t y -f x' 'y,x\n0,1\n2,3\n' '' \
+	"lmi-train: <stdin>:3: target 'y' must be 0 or 1, found '2'\n"
+t target-missing 1 'train -t y -f x' 'y,x\n,1\n' '' "lmi-train: <stdin>:2: target 'y' is missing\n"
+t not-a-number 1 'train -t y -f x' 'y,x\n0,1\n1,abc\n' '' \
+	"lmi-train: <stdin>:3: feature 'x' is not a number: 'abc'\n"
+t no-target-column 1 'train -t am -f wt' 'x,wt\n1,2\n' '' \
+	"lmi-train: <stdin>:1: no column 'am' (the target) in the header\n"
+t no-feature-column 1 'train -t y -f wt' 'y,x\n1,2\n' '' \
+	"lmi-train: <stdin>:1: no column 'wt' (a feature) in the header\n"
+t no-where-column 1 'train -t y -f x -w split=train' 'y,x\n1,2\n' '' \
+	"lmi-train: <stdin>:1: no column 'split' (in --where) in the header\n"
+t separated-level 1 'train -t y -f x,g -c g' 'y,x,g\n0,1,a\n1,2,a\n0,3,a\n1,1,a\n0,2,b\n0,5,b\n1,4,c\n0,2,c\n' '' \
+	"lmi-train: term 'g=b' is perfectly separated: all 2 rows have y=0; the estimate would be infinite (try --l2)\n"
+t separated-numeric 1 'train -t y -f x' 'y,x\n0,1\n0,2\n1,3\n1,4\n' '' \
+	"lmi-train: term 'x' perfectly separates y: every row with y=1 has x >= 3; the estimate would be infinite (try --l2)\n"
+t separated-but-ridge 0 'train -q -t y -f x --l2 0.5 -o /dev/null' 'y,x\n0,1\n0,2\n1,3\n1,4\n' '' \
+	"lmi-train: term 'x' perfectly separates y: every row with y=1 has x >= 3 (held finite by --l2)\n"
+# x2 = 2 * x1: aliased with the earlier terms
+t singular 1 'train -t y -f x1,x2' 'y,x1,x2\n0,1,2\n1,2,4\n0,3,6\n1,1,2\n0,2,4\n1,3,6\n' '' \
+	"lmi-train: term 'x2' is a linear combination of earlier terms (singular design); drop it or merge levels\n"
+t constant-feature 1 'train -t y -f x' 'y,x\n0,5\n1,5\n0,5\n' '' \
+	"lmi-train: term 'x' is a linear combination of earlier terms (singular design); drop it or merge levels\n"
+t one-level 1 'train -t y -f g -c g' 'y,g\n0,a\n1,a\n' '' \
+	"lmi-train: categorical 'g' has only one level ('a')\n"
+t ref-not-in-data 1 'train -t am -f cyl -c cyl --ref cyl=5 $D/model-mtcars.csv' - '' \
+	"lmi-train: reference level '5' of 'cyl' does not occur in the data\n"
+t no-rows 1 'train -t y -f x' 'y,x\n' '' "lmi-train: no rows to fit\n"
+t empty-input 1 'train -t y -f x' - '' "lmi-train: <stdin>: empty input\n"
+t malformed-csv 1 'train -t y -f x' 'y,x\n0,"1\n' '' "lmi-train: <stdin>:2: unterminated quoted field\n"
+t too-few-rows 1 'train -t y -f x' 'y,x\n0,1\n1,2\n' '' \
+	"lmi-train: 2 rows are too few for 2 terms\n"
+
+# usage
+t help 0 'train --help | grep -c "^example: lmi train"' - '1\n'
+t version 0 'train --version | grep -c "^lmi-train"' - '1\n'
+U="$(lmi train --help | head -1)\ntry 'lmi train --help'\n"
+# usage_err NAME 'ARGS' 'MESSAGE': exit 2, the message, the usage line and the hint
+usage_err() {
+	t "$1" 2 "$2" - '' "lmi-train: $3\n$U"
+}
+usage_err no-target 'train -f x' '--target and --features are required'
+usage_err bad-option 'train -t y -f x --nope' 'unknown option'
+usage_err bad-l2 'train -t y -f x --l2 -1' "--l2 wants a number >= 0, not '-1'"
+usage_err bad-missing 'train -t y -f x --missing drop' "--missing is 'error' or 'indicator'"
+usage_err bad-as-of 'train -t y -f x --as-of 30.6.2025' "--as-of wants YYYY-MM-DD, not '30.6.2025'"
+usage_err bad-ref 'train -t y -f x --ref x=1' "--ref 'x=1': 'x' is not a categorical feature"
+usage_err bad-categorical 'train -t y -f x -c z' "categorical 'z' is not in --features"
+usage_err target-as-feature 'train -t y -f x,y' "target 'y' is also a feature"
+usage_err bad-tiers 'train -t y -f x --tiers low:0.7,high:0.5' \
+	'--tiers wants low:P,high:P with 0 < low <= high < 1'
+usage_err two-files 'train -t y -f x a.csv b.csv' 'at most one input file'
+t dev-full 1 'train -q -t am -f wt $D/model-mtcars.csv > /dev/full 2>/dev/null' - -
