@@ -159,7 +159,8 @@ usage_err() {
 	t "$1" 2 "$2" - '' "lmi-train: $3\n$U"
 }
 usage_err no-target 'train -f x' '--target and --features are required'
-usage_err bad-option 'train -t y -f x --nope' 'unknown option'
+t bad-option 2 'train -t y -f x --nope' - '' \
+	"lmi-train: unrecognized option '--nope'\nlmi-train: unknown option\n$U"
 usage_err bad-l2 'train -t y -f x --l2 -1' "--l2 wants a number >= 0, not '-1'"
 usage_err bad-missing 'train -t y -f x --missing drop' "--missing is 'error' or 'indicator'"
 usage_err bad-as-of 'train -t y -f x --as-of 30.6.2025' "--as-of wants YYYY-MM-DD, not '30.6.2025'"
