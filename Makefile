@@ -55,11 +55,14 @@ $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)
 	$(QCC)$(CC) -std=c11 -O2 -Wall -Wextra -o $@ $< -lcsv
 
-check: all check-tools
+check: all
 	@LMI_BUILD=$(B) LMI_BIN=$(BIN) sh tests/run.sh
 
 check-tools:
 	@sh scripts/check-tools.sh
+
+check-style:
+	@sh scripts/check-style.sh
 
 # AddressSanitizer + UBSan: a separate build tree so the normal one is untouched.
 asan:
@@ -85,5 +88,5 @@ install: all
 clean:
 	rm -rf bin build build-asan
 
-.PHONY: all check check-tools asan bench demo lint-man install clean
+.PHONY: all check check-tools check-style asan bench demo lint-man install clean
 .SECONDARY:

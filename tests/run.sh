@@ -19,6 +19,7 @@ for t in "$build"/tests/test_*; do
 		echo "not ok $(basename "$t") exited $rc without a failed check" >>"$log"
 	fi
 done
+sh "$top/scripts/check-tools.sh" >>"$log" 2>&1
 for t in "$top"/tests/cli/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" >>"$log" 2>&1 || echo "not ok $(basename "$t") script exited $?" >>"$log"
