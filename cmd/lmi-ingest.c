@@ -277,9 +277,8 @@ static int ingest_file(struct ingest *g, const char *path)
 		if (nfailed > 0) {
 			g->flagged++;
 			if (!g->quiet)
-				lmi_warncap_at(&g->warn, name, row.line,
-					       "cannot parse %s '%s' (kept in raw_%s)", ffield, fvalue,
-					       ffield);
+				lmi_warncap_at(&g->warn, name, row.line, "cannot parse %s '%s' "
+					       "(kept in raw_%s)", ffield, fvalue, ffield);
 		}
 	}
 	if (rc < 0 || (rc == 0 && input_failed(g)))
@@ -311,7 +310,8 @@ static int finish(struct ingest *g, int status)
 	if (!g->quiet && status != LMI_EDATA) {
 		lmi_warncap_summary(&g->warn);
 		if (g->flagged > 0)
-			lmi_warn("rows with unparseable values: %llu (see ingest_flags)", g->flagged);
+			lmi_warn("rows with unparseable values: %llu (see ingest_flags)",
+				 g->flagged);
 		if (lmi_count_report(&g->count) != LMI_OK)
 			status = LMI_EDATA;
 	}

@@ -194,9 +194,9 @@ static int parse_rule(struct lmi_profile *p, char *s, unsigned long line)
 	p->has_person |= r->x == LMI_X_PERSON;
 	src = tok[1];
 	if (strcmp(src, "-") == 0) {
-		if (r->x != LMI_X_CONST)
-			return perr(p, line, LMI_EPARSE, "field '%s' needs a source column", tok[0]);
-		return LMI_OK;
+		if (r->x == LMI_X_CONST)
+			return LMI_OK;
+		return perr(p, line, LMI_EPARSE, "field '%s' needs a source column", tok[0]);
 	}
 	if (r->x == LMI_X_CONST)
 		return perr(p, line, LMI_EPARSE, "a const field takes '-' as its source");
@@ -241,13 +241,49 @@ static int apply_identity(struct lmi_profile *p, unsigned long line)
 	return LMI_OK;
 }
 
+/* Where the loader is in the file. */
+struct load_state {
+	const char *kind;
+	int in_kind, found;
+	unsigned long identity;
+};
+
+/* Handles one line, already stripped of surrounding blanks. */
+static int load_line(struct lmi_profile *p, struct load_state *ls, char *s, unsigned long line)
+{
+	size_t n = strlen(s);
+
+	if (*s == '\0' || *s == '#')
+		return LMI_OK;
+	if (*s != '[') {
+		if (!ls->in_kind)
+			return LMI_OK;
+		if (strcmp(s, "@identity") == 0) {
+			ls->identity = line;
+			return LMI_OK;
+		}
+		return parse_rule(p, s, line);
+	}
+	if (s[n - 1] != ']')
+		return perr(p, line, LMI_EPARSE, "section header needs a closing ']'");
+	s[n - 1] = '\0';
+	if (lmi_schema_get(s + 1) == NULL)
+		return perr(p, line, LMI_EPARSE, "unknown kind '%s' in section header", s + 1);
+	ls->in_kind = strcmp(s + 1, ls->kind) == 0;
+	if (ls->in_kind && ls->found)
+		return perr(p, line, LMI_EPARSE, "second [%s] section", ls->kind);
+	ls->found |= ls->in_kind;
+	return LMI_OK;
+}
+
 int lmi_profile_load(struct lmi_profile *p, const char *path, const char *kind)
 {
+	struct load_state ls = { .kind = kind };
 	char *buf = NULL, *s, *end;
 	size_t cap = 0;
 	ssize_t n;
-	unsigned long line = 0, identity = 0;
-	int rc = LMI_OK, in_kind = 0, found = 0;
+	unsigned long line = 0;
+	int rc = LMI_OK;
 	FILE *fp;
 
 	memset(p, 0, sizeof(*p));
@@ -265,59 +301,34 @@ int lmi_profile_load(struct lmi_profile *p, const char *path, const char *kind)
 		errno = 0;
 		n = getline(&buf, &cap, fp);
 		if (n < 0) {
-			if (errno != 0 && !feof(fp))
-				rc = perr(p, 0, LMI_EIO, "cannot read '%s': %s", path, strerror(errno));
+			if (ferror(fp))
+				rc = perr(p, 0, LMI_EIO, "cannot read '%s': %s", path,
+					  strerror(errno));
 			break;
 		}
 		line++;
-		if ((size_t)n > LMI_PROFILE_MAX_LINE) {
-			rc = perr(p, line, LMI_ETOOBIG, "line exceeds %u bytes", LMI_PROFILE_MAX_LINE);
-			break;
-		}
-		if (strlen(buf) != (size_t)n || !lmi_utf8_valid((unsigned char *)buf, (size_t)n)) {
+		if ((size_t)n > LMI_PROFILE_MAX_LINE)
+			rc = perr(p, line, LMI_ETOOBIG, "line exceeds %u bytes",
+				  LMI_PROFILE_MAX_LINE);
+		else if (strlen(buf) != (size_t)n ||
+			 !lmi_utf8_valid((unsigned char *)buf, (size_t)n))
 			rc = perr(p, line, LMI_EPARSE, "NUL byte or invalid UTF-8");
+		if (rc != LMI_OK)
 			break;
-		}
 		s = buf;
 		while (*s == ' ' || *s == '\t')
 			s++;
 		end = s + strlen(s);
 		while (end > s && isspace((unsigned char)end[-1]))
 			*--end = '\0';
-		if (*s == '\0' || *s == '#')
-			continue;
-		if (*s == '[') {
-			if (end[-1] != ']') {
-				rc = perr(p, line, LMI_EPARSE, "section header needs a closing ']'");
-				break;
-			}
-			end[-1] = '\0';
-			if (lmi_schema_get(s + 1) == NULL) {
-				rc = perr(p, line, LMI_EPARSE, "unknown kind '%s' in section header",
-					  s + 1);
-				break;
-			}
-			in_kind = strcmp(s + 1, kind) == 0;
-			if (in_kind && found) {
-				rc = perr(p, line, LMI_EPARSE, "second [%s] section", kind);
-				break;
-			}
-			found |= in_kind;
-			continue;
-		}
-		if (!in_kind)
-			continue;
-		if (strcmp(s, "@identity") == 0)
-			identity = line;
-		else
-			rc = parse_rule(p, s, line);
+		rc = load_line(p, &ls, s, line);
 	}
 	free(buf);
 	fclose(fp);
-	if (rc == LMI_OK && !found)
+	if (rc == LMI_OK && !ls.found)
 		rc = perr(p, 0, LMI_EPARSE, "profile has no [%s] section", kind);
-	if (rc == LMI_OK && identity != 0)
-		rc = apply_identity(p, identity);
+	if (rc == LMI_OK && ls.identity != 0)
+		rc = apply_identity(p, ls.identity);
 	return rc;
 }
 
