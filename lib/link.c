@@ -1228,19 +1228,19 @@ static int add_default_block(struct lmi_link *lk, const size_t *fields, size_t n
 }
 
 /*
- * Default passes: one per id or date field on its whole value, and one on all
- * jw fields together (up to LMI_LINK_MAX_PARTS of them); all pairs when there
- * is no such field.
+ * Default passes: one per id or date field on its whole value, and one on the
+ * first two jw fields together (typically given name and surname); all pairs
+ * when there is no such field.
  */
 static int default_blocks(struct lmi_link *lk)
 {
-	size_t jw[LMI_LINK_MAX_PARTS], njw = 0;
+	size_t jw[2], njw = 0;
 	int rc = LMI_OK;
 
 	for (size_t k = 0; k < lk->nf && rc == LMI_OK; k++) {
 		enum lmi_link_cmp c = lk->f[k].cmp;
 
-		if (c == LMI_CMP_JW && njw < LMI_LINK_MAX_PARTS)
+		if (c == LMI_CMP_JW && njw < 2)
 			jw[njw++] = k;
 		if ((c == LMI_CMP_ID || c == LMI_CMP_DATE) && lk->nb < LMI_LINK_MAX_BLOCKS - 1)
 			rc = add_default_block(lk, &k, 1);

@@ -236,8 +236,9 @@ int lmi_link_read(struct lmi_link *lk, int side, struct lmi_csv *r);
  * Chooses default fields when none were given (every other column present in
  * both files: date-like values -> date, names with "year" or "age" and numeric
  * values -> num, "name" -> jw, "id"/"key"/"no"/"number"/"phone" -> id, longer
- * text -> jw, else exact), default blocking (one pass per jw, id or date field
- * on its exact value) when none was given, then forms candidate pairs,
+ * text -> jw, else exact), default blocking (one pass per id or date field on
+ * its whole value, one on the first two jw fields together) when none was
+ * given, then forms candidate pairs,
  * compares them, fits the model by EM and selects the linked pairs.
  */
 int lmi_link_run(struct lmi_link *lk);
