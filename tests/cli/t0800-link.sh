@@ -174,3 +174,21 @@ t bad-option 2 'link --bogus' - '' -
 t help 0 'link --help | head -1 | cut -c1-22' - 'usage: lmi link --id C\n'
 t help-example 0 'link --help | grep -c "^example: lmi link"' - '1\n'
 t version 0 'link --version | head -1 | cut -d" " -f1-2' - 'lmi-link (lmi)\n'
+
+# Weights, probabilities and the summary line as printed by Rscript
+# tests/reference/link_golden.R (the same pipeline written again in base R).
+t weights-match-r 0 "link $ID $F --block sex link-claims.csv link-training.csv" - \
+'id_a,id_b,match_weight,match_probability,gamma_name,gamma_birth_date,gamma_sex,gamma_region
+c04,t04,43.4035,1.000000,3,4,1,1
+c09,t08,43.4035,1.000000,3,4,1,1
+c02,t02,42.1811,1.000000,2,4,1,1
+c08,t07,42.1811,1.000000,2,4,1,1
+c01,t01,40.5961,1.000000,3,3,1,1
+c11,t11,40.5961,1.000000,3,2,1,1
+c05,t05,40.0979,1.000000,3,4,1,
+c10,t09,40.0979,1.000000,3,4,1,
+c07,t06,36.0092,1.000000,2,4,1,0
+c03,t03,23.8345,0.999999,3,,1,1
+' 'lmi-link: candidates=72 patterns=14 linked=10 lambda=0.069444 em_iterations=9
+lmi-link: in=24 out=24 rejected=0 duplicates=0
+'

@@ -50,6 +50,7 @@ show <- function(r) {
   }
 }
 
+if (!exists("LINK_EM_ONLY")) {
 # Case 1: three fields (binary, 3 levels, binary with missing values), the
 # same table as test_link.c's `case1`.
 pat <- matrix(c(
@@ -80,3 +81,4 @@ xpat <- matrix(c(
 xn <- c(3500, 600, 500, 300, 100)
 cat("case2\n")
 show(em(rbind(pat, xpat), c(n, xn), c(rep(FALSE, nrow(pat)), rep(TRUE, nrow(xpat))), c(2, 3, 2)))
+}
