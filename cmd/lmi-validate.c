@@ -296,9 +296,19 @@ static int finish(struct run *r, int status)
 {
 	if (lmi_csvw_flush(&r->out) != LMI_OK)
 		status = LMI_EDATA;
-	if (r->rej_fp != NULL && (lmi_csvw_flush(&r->rej) != LMI_OK || fclose(r->rej_fp) != 0)) {
-		lmi_warn_errno("write error on '%s'", r->rejects_path);
-		status = LMI_EDATA;
+	if (r->rej_fp != NULL) {
+		int bad = lmi_csvw_flush(&r->rej) != LMI_OK;
+		int err = errno;
+
+		if (fclose(r->rej_fp) != 0) {
+			bad = 1;
+			err = errno;
+		}
+		if (bad) {
+			errno = err;
+			lmi_warn_errno("write error on '%s'", r->rejects_path);
+			status = LMI_EDATA;
+		}
 	}
 	lmi_csvw_release(&r->out);
 	lmi_csvw_release(&r->rej);

@@ -281,6 +281,8 @@ static void test_vacancy_text(void)
 	CHECK_STR(v.v[0].msg, "title has '남자만' (남자만/여성만)");
 	CHECK_STR(vac("description", "여성 우대"), "|R7");
 	CHECK_STR(vac("description", "남녀 무관"), "|");
+	CHECK_STR(vac("title", "사무보조 35세 이하 여직원"), "|R7;R8");
+	CHECK_STR(vac("description", "참여직원 교육"), "|"); /* 여 inside a word */
 	CHECK_STR(vac("description", "20~35세"), "|R8");
 	CHECK_STR(vac("description", "35세 이하"), "|R8");
 	CHECK_STR(vac("description", "70~90년생"), "|R8");
