@@ -525,10 +525,8 @@ static int put_string(struct lmi_report *rp, struct ind *in, size_t col, const c
 
 static int put_number(struct lmi_report *rp, struct ind *in, size_t col, double v, lxw_format *f)
 {
-	char buf[32];
-	int n = snprintf(buf, sizeof(buf), "%.6g", v);
-
-	widen(in, col, n > 0 ? (size_t)n : 8);
+	/* A width estimate without formatting the number: digits of the integer part + 5. */
+	widen(in, col, fabs(v) < 1e6 ? 8 : fabs(v) < 1e9 ? 11 : 16);
 	return xlsx_status(rp, worksheet_write_number(in->ws, in->rows + 1, (lxw_col_t)col, v, f),
 			   "cannot write a cell");
 }
