@@ -257,7 +257,10 @@ int main(int argc, char **argv)
 			status = LMI_EDATA;
 	}
 	lmi_warncap_summary(&run.wc);
-	if (lmi_csvw_flush(&w) != LMI_OK || lmi_close_stdout() != LMI_OK)
+	/* A failed flush leaves the error in stdout; lmi_close_stdout() reports it. */
+	if (lmi_csvw_flush(&w) != LMI_OK)
+		status = LMI_EDATA;
+	if (lmi_close_stdout() != LMI_OK)
 		status = LMI_EDATA;
 	lmi_csvw_release(&w);
 	lmi_ind_release(&run.ind);

@@ -1738,13 +1738,13 @@ static int fin_hhi(struct fin *f, struct lmi_agg_cell **cells, size_t ncells)
 			snprintf(name, sizeof(name), "hhi_share_markets_above_%s", t ? hi_lab : lo_lab);
 			if ((r = row_new(f, name, f->pmin + i, NULL)) == NULL)
 				goto nomem;
+			/* Suppressed by the postings behind it, not the number of markets. */
 			set_rate(r, q[2 + 2 * t], q[0], 0, q[0]);
-			r->has &= ~(unsigned)H_SUP;
+			r->sc.n = q[1];
 			snprintf(name, sizeof(name), "hhi_share_postings_above_%s", t ? hi_lab : lo_lab);
 			if ((r = row_new(f, name, f->pmin + i, NULL)) == NULL)
 				goto nomem;
 			set_rate(r, q[3 + 2 * t], q[1], 0, q[1]);
-			r->has &= ~(unsigned)H_SUP;
 		}
 	}
 	free(c);
