@@ -691,7 +691,8 @@ static void dec_release(struct lmi_decode *d, int all)
 	if (!all) {
 		while (k > 0 && d->out[k - 1] != '\n')
 			k--;
-		if (k == 0 && d->olen == sizeof(d->out))
+		/* No room left for one more character (UTF-8 needs at most 4 bytes). */
+		if (k == 0 && sizeof(d->out) - d->olen < 8)
 			k = d->olen;
 	}
 	d->ready = k;
@@ -713,7 +714,7 @@ static int dec_fill(struct lmi_decode *d)
 	for (;;) {
 		if (d->failed)
 			return 0;
-		if (d->inlen > 0 && d->olen < sizeof(d->out)) {
+		if (d->inlen > 0 && sizeof(d->out) - d->olen >= 8) {
 			inp = d->in;
 			inleft = d->inlen;
 			outp = d->out + d->olen;
@@ -747,6 +748,11 @@ static int dec_fill(struct lmi_decode *d)
 			d->olen = sizeof(d->out) - outleft;
 			dec_release(d, 1);
 			return d->ready > 0;
+		}
+		if (d->inlen == sizeof(d->in)) {
+			/* Cannot happen: iconv takes input while there is room for output. */
+			dec_fail(d, "conversion stalled");
+			return 0;
 		}
 		got = fread(d->in + d->inlen, 1, sizeof(d->in) - d->inlen, d->src);
 		if (got == 0) {
