@@ -1040,19 +1040,24 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 	struct bkey *keys;
 	size_t *off;
 
-	int is_id[LMI_LINK_MAX_PARTS] = { 0 };
+	int is_id[LMI_LINK_MAX_PARTS] = { 0 }, is_date[LMI_LINK_MAX_PARTS] = { 0 };
 
 	*arena_out = NULL;
 	*keys_out = NULL;
 	*nkeys = 0;
-	/* A column compared as an id is keyed like one: without spaces, '-', '.', '/'. */
+	/*
+	 * A column compared as an id is keyed like one (without spaces, '-', '.', '/'),
+	 * and one compared as a date by its YYYY-MM-DD form, whatever its format.
+	 */
 	for (size_t p = 0; p < b->nparts; p++)
 		for (size_t k = 0; k < lk->nf; k++)
-			if (lk->f[k].cmp == LMI_CMP_ID && lk->f[k].col[side] == b->part[p].col[side])
-				is_id[p] = 1;
+			if (lk->f[k].col[side] == b->part[p].col[side]) {
+				is_id[p] |= lk->f[k].cmp == LMI_CMP_ID;
+				is_date[p] |= lk->f[k].cmp == LMI_CMP_DATE;
+			}
 	for (size_t i = 0; i < fi->nrec; i++)
 		for (size_t p = 0; p < b->nparts; p++)
-			total += fi->rows[i]->len[b->part[p].col[side]] + 1;
+			total += fi->rows[i]->len[b->part[p].col[side]] + 11; /* room for a date key */
 	arena = malloc(total + 1);
 	keys = malloc((fi->nrec ? fi->nrec : 1) * sizeof(*keys));
 	off = malloc((fi->nrec ? fi->nrec : 1) * sizeof(*off));
@@ -1067,8 +1072,17 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 
 		for (p = 0; p < b->nparts; p++) {
 			int col = b->part[p].col[side];
-			size_t n = key_part(fi->rows[i]->f[col], fi->rows[i]->len[col],
-					    b->part[p].prefix, is_id[p], arena + pos);
+			const char *v = fi->rows[i]->f[col];
+			size_t vn = fi->rows[i]->len[col], n;
+			char iso[16];
+			int y, m, d;
+
+			if (is_date[p] && lmi_link_parse_date(v, &y, &m, &d) == 0) {
+				snprintf(iso, sizeof(iso), "%04d-%02d-%02d", y, m, d);
+				v = iso;
+				vn = 10;
+			}
+			n = key_part(v, vn, b->part[p].prefix, is_id[p], arena + pos);
 
 			if (n == 0)
 				break;
