@@ -76,6 +76,17 @@ int lmi_utf8_valid(const unsigned char *s, size_t n)
 			i++;
 			continue;
 		}
+		/*
+		 * Fast path for the common 3-byte forms (all of Hangul): leads E1..EC,
+		 * EE and EF take any two continuation bytes (Unicode Table 3-7); E0
+		 * (overlongs) and ED (surrogates) take the full check below.
+		 */
+		if (c >= 0xE1 && c != 0xED && c <= 0xEF) {
+			if (n - i < 3 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+				return 0;
+			i += 3;
+			continue;
+		}
 		if (c >= 0xC2 && c <= 0xDF) {
 			k = 1;
 			cp = c & 0x1F;
@@ -115,16 +126,47 @@ int lmi_utf8_valid(const unsigned char *s, size_t n)
 
 enum { SCAN_HIGH = 1, SCAN_NUL = 2, SCAN_NL = 4 };
 
-/* The last n < 8 bytes of a field as a word, padded with 0x01, which no test matches. */
-static inline uint64_t tail_word(const unsigned char *s, size_t n)
-{
-	unsigned char b[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
-	uint64_t w;
+/*
+ * Non-zero when some byte of v is below c (c <= 128; bytes >= 0x80 never
+ * count): a cheap first test for the quoting characters '"', LF and CR.
+ */
+#define HASLESS(v, c) (((v) - ONES * (c)) & ~(v) & HIGHS)
 
-	for (size_t j = 0; j < n; j++)
-		b[j] = s[j];
-	memcpy(&w, b, 8);
-	return w;
+/*
+ * Loads a field of 1 <= n < 8 bytes as one word holding every byte of it
+ * (some twice, from overlapping loads, which changes no "some byte matches"
+ * test) and, when dst is not NULL, copies the n bytes to dst.  No loop over
+ * bytes: short fields (codes, flags, dates) are most fields.
+ */
+static inline uint64_t short_word(const unsigned char *s, size_t n, char *dst)
+{
+	if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		if (dst != NULL) {
+			memcpy(dst, &a, 4);
+			memcpy(dst + n - 4, &b, 4);
+		}
+		return a | (uint64_t)b << 32;
+	}
+	if (n >= 2) {
+		uint16_t a, b;
+		uint64_t x;
+
+		memcpy(&a, s, 2);
+		memcpy(&b, s + n - 2, 2);
+		if (dst != NULL) {
+			memcpy(dst, &a, 2);
+			memcpy(dst + n - 2, &b, 2);
+		}
+		x = a | (uint64_t)b << 16;
+		return x | x << 32;
+	}
+	if (dst != NULL)
+		dst[0] = (char)s[0];
+	return ONES * s[0];
 }
 
 /* Copies n bytes from src to dst and says whether they hold non-ASCII, NUL or LF bytes. */
@@ -141,8 +183,12 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 		nl |= HASBYTE(w, '\n');
 	}
 	if (i < n) {
-		w = tail_word(src + i, n - i);
-		memcpy(dst + i, src + i, n - i);
+		if (n >= 8) { /* the last 8 bytes, overlapping some already tested */
+			memcpy(&w, src + n - 8, 8);
+			memcpy(dst + n - 8, &w, 8);
+		} else {
+			w = short_word(src, n, dst);
+		}
 		hi |= w;
 		nul |= HASZERO(w);
 		nl |= HASBYTE(w, '\n');
@@ -603,18 +649,39 @@ static int wreserve(struct lmi_csvw *w, size_t more)
 	return w->status;
 }
 
-static int needs_quotes(const struct lmi_csvw *w, const char *s, size_t n)
+/* Tests one word for the bytes that force quoting: '"', LF, CR and the delimiter. */
+static inline uint64_t quote_hits(uint64_t v, unsigned char delim)
 {
+	uint64_t hit = HASBYTE(v, delim);
+
+	if (HASLESS(v, 0x23)) /* '"' is 0x22, LF 0x0A, CR 0x0D */
+		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r');
+	return hit;
+}
+
+/*
+ * Copies n bytes of s to dst (room for n) and says whether they hold a byte
+ * that forces quoting; then the caller writes the quoted form over it.
+ */
+static int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char delim)
+{
+	const unsigned char *u = (const unsigned char *)s;
 	uint64_t v, hit = 0;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
-		memcpy(&v, s + i, 8);
-		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r') | HASBYTE(v, w->delim);
+		memcpy(&v, u + i, 8);
+		memcpy(dst + i, &v, 8);
+		hit |= quote_hits(v, delim);
 	}
 	if (i < n) {
-		v = tail_word((const unsigned char *)s + i, n - i);
-		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r') | HASBYTE(v, w->delim);
+		if (n >= 8) { /* the last 8 bytes, overlapping some already tested */
+			memcpy(&v, u + n - 8, 8);
+			memcpy(dst + n - 8, &v, 8);
+		} else {
+			v = short_word(u, n, dst);
+		}
+		hit |= quote_hits(v, delim);
 	}
 	return hit != 0;
 }
@@ -627,8 +694,7 @@ int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
 		return w->status;
 	if (w->nfield++ > 0)
 		w->buf[w->len++] = (char)w->delim;
-	if (!needs_quotes(w, s, n)) {
-		memcpy(w->buf + w->len, s, n);
+	if (!copy_needs_quotes(w->buf + w->len, s, n, w->delim)) {
 		w->len += n;
 		return LMI_OK;
 	}
