@@ -13,7 +13,9 @@
 # Environment: BENCH_DIR (default bench-out/), BENCH_ROWS_VACANCY,
 # BENCH_ROWS_CLAIM, BENCH_ROWS_TRAINING, BENCH_ROWS_SEEKER,
 # BENCH_ROWS_VACANCY_SMALL, BENCH_REPEAT (runs per measurement, best kept;
-# default 2), BENCH_ONLY (a glob: only snippets whose name matches).
+# default 2), BENCH_ONLY (a glob: only snippets whose name matches),
+# BENCH_CLOCK (wall, the default, or cpu: user + system time, steadier on a
+# busy machine but flattering to multi-threaded references such as Miller).
 set -eu
 LC_ALL=C
 export LC_ALL
@@ -28,6 +30,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BENCH_ROWS_VACANCY_SMALL:=82000}"
 : "${BENCH_REPEAT:=2}"
 : "${BENCH_ONLY:=*}"
+: "${BENCH_CLOCK:=wall}"
 PATH=$LMI_BIN:$PATH
 export PATH BENCH_DIR
 CSVLOOP=$LMI_BUILD/bench/csvloop
@@ -69,13 +72,15 @@ _measure() {
 	_secs= _rss= _i=0
 	while [ "$_i" -lt "$_reps" ]; do
 		_i=$((_i + 1))
-		if ! /usr/bin/time -f '%e %M' -o "$_tmp/time" "$@" <"$_f" >/dev/null 2>"$_tmp/err"; then
+		if ! /usr/bin/time -f '%e %M %U %S' -o "$_tmp/time" "$@" <"$_f" >/dev/null \
+			2>"$_tmp/err"; then
 			echo "bench: failed: $* < $_f" >&2
 			sed 's/^/bench:   /' "$_tmp/err" | head -5 >&2
 			_secs=
 			return 1
 		fi
-		read -r _s _m <"$_tmp/time"
+		read -r _s _m _u _y <"$_tmp/time"
+		[ "$BENCH_CLOCK" = cpu ] && _s=$(awk -v u="$_u" -v y="$_y" 'BEGIN { print u + y }')
 		if [ -z "$_secs" ] || awk "BEGIN { exit !($_s < $_secs) }"; then
 			_secs=$_s
 		fi
@@ -158,7 +163,8 @@ T=$BENCH_DIR/training.csv
 K=$BENCH_DIR/seeker.csv
 V20=$BENCH_DIR/vacancy-20mb.csv
 
-echo "# lmi bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), best of $BENCH_REPEAT runs"
+echo "# lmi bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) CPUs," \
+	"load $(cut -d' ' -f1 /proc/loadavg), best of $BENCH_REPEAT runs, $BENCH_CLOCK time"
 for _f in "$V" "$C" "$T" "$K" "$V20"; do
 	printf '#   %-17s %6.1f MB\n' "$(basename "$_f")" "$(awk -v b="$(wc -c <"$_f")" 'BEGIN { print b / 1e6 }')"
 done
