@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <pcre2.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -153,6 +154,20 @@ static const char *const fid_name[NFID] = {
     "employed_6m",
 };
 
+/* Code lists the C code reads by name, and the kind that needs each. */
+enum lid { L_EMP, L_WAGE, L_EDU, L_CAREER, L_STATUS, L_END, L_TSTATUS, L_EMP6M, NLID };
+
+static const struct {
+	const char *name;
+	const char *kind;
+} lid_info[NLID] = {
+    {"employment_type", "vacancy"},  {"wage_type", "vacancy"},	     {"edu_min", "vacancy"},
+    {"career_req", "vacancy"},	     {"status", "vacancy"},	     {"end_reason", "claim"},
+    {"training_status", "training"}, {"employed_6m_ok", "training"},
+};
+
+enum kind { K_VACANCY, K_CLAIM, K_TRAINING };
+
 struct rule {
 	char *id;
 	enum lmi_severity sev;
@@ -180,6 +195,8 @@ enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
 
 struct lmi_rules_priv {
 	const char *kind;
+	enum kind k;
+	const struct strset *lst[NLID]; /* the code lists of lid_info, NULL for other kinds */
 	const struct lmi_schema *schema;
 	struct rule *rules;
 	size_t nrules;
@@ -188,7 +205,8 @@ struct lmi_rules_priv {
 	int *cols;	/* input column of each schema field */
 	struct strset *lists;
 	size_t nlists;
-	struct strset regions, occ;
+	unsigned char *regions; /* [100000]: known 5-digit si-gun-gu codes */
+	unsigned char *occ;	/* [100]: known 2-digit occupation prefixes */
 	int *wage_year;
 	double *wage_hourly;
 	size_t nwage;
@@ -498,31 +516,60 @@ static int load_codes(struct lmi_rules *rs, const char *dir)
 		set_add(set, cell(&row, col[1]));
 	}
 	lmi_csv_close(&r);
+	if (rc < 0)
+		return rc;
 	for (size_t i = 0; i < p->nlists; i++)
 		set_sort(&p->lists[i]);
-	return rc < 0 ? rc : LMI_OK;
+	for (int k = 0; k < NLID; k++) {
+		if (strcmp(lid_info[k].kind, p->kind) != 0)
+			continue;
+		p->lst[k] = find_list(p, lid_info[k].name);
+		if (p->lst[k] == NULL)
+			return fail(rs, LMI_EPARSE, "codes.csv: no code list '%s'",
+				    lid_info[k].name);
+	}
+	return LMI_OK;
 }
 
-/* Loads the first column `colname` of a one-list table into set; digits only. */
-static int load_set(struct lmi_rules *rs, const char *dir, const char *name, const char *colname,
-		    struct strset *set)
+/* The value of s when it is exactly n ASCII digits (n <= 9), else -1. */
+static long digits_index(const char *s, int n)
+{
+	long v = 0;
+	int i;
+
+	for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+		v = v * 10 + (s[i] - '0');
+	return i == n && s[n] == '\0' ? v : -1;
+}
+
+/*
+ * Loads column `colname` of a one-list table of n-digit codes into table[10^n]
+ * (1 = known), so that a lookup is one index.
+ */
+static int load_digits(struct lmi_rules *rs, const char *dir, const char *name, const char *colname,
+		       int n, unsigned char **table)
 {
 	const char *want[] = {colname, NULL};
 	struct lmi_csv r;
 	struct lmi_csv_row row;
 	int col[1], rc = table_open(rs, &r, dir, name, want, col);
+	long size = 1;
 
+	for (int i = 0; i < n; i++)
+		size *= 10;
+	*table = lmi_xcalloc((size_t)size, 1);
 	while (rc == LMI_OK && (rc = table_next(rs, &r, &row, name)) == 1) {
+		long k = digits_index(cell(&row, col[0]), n);
+
 		rc = LMI_OK;
-		if (!lmi_is_digits(cell(&row, col[0]))) {
-			rc = fail(rs, LMI_EPARSE, "%s:%lu: %s must be digits", name, row.line,
-				  colname);
+		if (k < 0) {
+			rc = fail(rs, LMI_EPARSE, "%s:%lu: %s must be %d digits", name, row.line,
+				  colname, n);
 			break;
 		}
-		set_add(set, cell(&row, col[0]));
+		(*table)[k] = 1;
 	}
 	lmi_csv_close(&r);
-	set_sort(set);
 	return rc < 0 ? rc : LMI_OK;
 }
 
@@ -675,6 +722,9 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 	p = lmi_xcalloc(1, sizeof(*p));
 	rs->p = p;
 	p->kind = rs->schema->kind;
+	p->k = strcmp(p->kind, "vacancy") == 0 ? K_VACANCY
+	       : strcmp(p->kind, "claim") == 0 ? K_CLAIM
+					       : K_TRAINING;
 	p->schema = rs->schema;
 	for (int k = 0; k < NFID; k++)
 		p->sidx[k] = lmi_schema_index(rs->schema, fid_name[k]);
@@ -690,9 +740,9 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 	if (rc == LMI_OK)
 		rc = load_codes(rs, dir);
 	if (rc == LMI_OK)
-		rc = load_set(rs, dir, "regions.csv", "code", &p->regions);
+		rc = load_digits(rs, dir, "regions.csv", "code", 5, &p->regions);
 	if (rc == LMI_OK)
-		rc = load_set(rs, dir, "occupations.csv", "prefix", &p->occ);
+		rc = load_digits(rs, dir, "occupations.csv", "prefix", 2, &p->occ);
 	if (rc == LMI_OK)
 		rc = load_patterns(rs, dir);
 	return rc;
@@ -726,8 +776,8 @@ void lmi_rules_release(struct lmi_rules *rs)
 	for (size_t i = 0; i < p->nlists; i++)
 		set_free(&p->lists[i]);
 	free(p->lists);
-	set_free(&p->regions);
-	set_free(&p->occ);
+	free(p->regions);
+	free(p->occ);
 	free(p->wage_year);
 	free(p->wage_hourly);
 	for (size_t i = 0; i < p->npats; i++) {
@@ -817,6 +867,56 @@ static long days(const struct ctx *c, enum fid f)
 	return c->p->days[c->p->sidx[f]];
 }
 
+/* The common case of a number field: 1 to 15 ASCII digits, exact in a double. */
+static int plain_int(const char *s, double *v)
+{
+	long long x = 0;
+	int n = 0;
+
+	for (; s[n] >= '0' && s[n] <= '9'; n++)
+		x = x * 10 + (s[n] - '0');
+	if (s[n] != '\0' || n == 0 || n > 15)
+		return 0;
+	*v = (double)x;
+	return 1;
+}
+
+/*
+ * Writes x with two decimals, rounded half away from zero, like "%.2f" but
+ * without printf's exact-decimal machinery (this runs for every vacancy).
+ * Falls back to snprintf for values past 10^15.
+ */
+static void format_cents(double x, char *out, size_t size)
+{
+	char tmp[32];
+	long long c;
+	int k = 0, neg = x < 0;
+
+	if (!(fabs(x) < 1e15)) {
+		snprintf(out, size, "%.2f", x);
+		return;
+	}
+	c = llround(fabs(x) * 100);
+	tmp[k++] = (char)('0' + c % 10);
+	c /= 10;
+	tmp[k++] = (char)('0' + c % 10);
+	c /= 10;
+	tmp[k++] = '.';
+	do {
+		tmp[k++] = (char)('0' + c % 10);
+		c /= 10;
+	} while (c > 0);
+	if (neg && (size_t)k < sizeof(tmp))
+		tmp[k++] = '-';
+	if ((size_t)k >= size) {
+		out[0] = '\0';
+		return;
+	}
+	for (int i = 0; i < k; i++)
+		out[i] = tmp[k - 1 - i];
+	out[k] = '\0';
+}
+
 static int blank(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -869,7 +969,9 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_NUM:
-			if (strncmp(f->name, "wage_", 5) == 0)
+			if (plain_int(x, &p->num[i]))
+				rc = LMI_OK;
+			else if (strncmp(f->name, "wage_", 5) == 0)
 				rc = lmi_parse_money(x, &p->num[i]);
 			else
 				rc = lmi_parse_num(x, &p->num[i]);
@@ -896,13 +998,13 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 	}
 }
 
-static void check_code(struct ctx *c, enum rid k, enum fid f, const char *list)
+static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 {
 	const char *x = val(c, f);
 
 	if (!on(c, k) || st(c, f) == V_EMPTY)
 		return;
-	if (!set_has(find_list(c->p, list), x))
+	if (!set_has(c->p->lst[list], x))
 		add(c, k, fid_name[f], x, "%s '%.*s' is not in the code list", fid_name[f],
 		    SHOW(x));
 }
@@ -934,18 +1036,17 @@ static void check_bizno(struct ctx *c)
 static void check_region_occ(struct ctx *c)
 {
 	const char *x = val(c, F_REGION);
-	char pre[3];
+	long k;
 
-	if (on(c, R3_REGION) && st(c, F_REGION) != V_EMPTY && !set_has(&c->p->regions, x))
+	k = digits_index(x, 5);
+	if (on(c, R3_REGION) && st(c, F_REGION) != V_EMPTY && (k < 0 || !c->p->regions[k]))
 		add(c, R3_REGION, "region_code", x,
 		    "region_code '%.*s' is not a known si-gun-gu code", SHOW(x));
 	x = val(c, F_OCC);
 	if (!on(c, R3_OCC) || st(c, F_OCC) == V_EMPTY)
 		return;
-	pre[0] = x[0];
-	pre[1] = pre[0] ? x[1] : '\0';
-	pre[2] = '\0';
-	if (strlen(x) != 6 || !lmi_is_digits(x) || !set_has(&c->p->occ, pre))
+	k = digits_index(x, 6);
+	if (k < 0 || !c->p->occ[k / 10000])
 		add(c, R3_OCC, "occupation_code", x,
 		    "occupation_code '%.*s' is not 6 digits with a known prefix", SHOW(x));
 }
@@ -1015,7 +1116,7 @@ static void check_wage(struct ctx *c)
 		    "wage_min %.0f is greater than wage_max %.0f", num(c, F_WMIN), num(c, F_WMAX));
 	if (!have_min || lmi_wage_hourly(wt, num(c, F_WMIN), &h) != LMI_OK)
 		return;
-	snprintf(c->v->wage_hourly, sizeof(c->v->wage_hourly), "%.2f", h);
+	format_cents(h, c->v->wage_hourly, sizeof(c->v->wage_hourly));
 	if (st(c, F_REG) != V_OK)
 		return;
 	lmi_civil_from_days(days(c, F_REG), &y, &m, &d);
@@ -1096,11 +1197,11 @@ static void check_vacancy(struct ctx *c)
 {
 	check_types(c, R1, R4_DATE, R12_TYPE);
 	check_bizno(c);
-	check_code(c, R3_EMP, F_EMP, "employment_type");
-	check_code(c, R3_WAGE, F_WTYPE, "wage_type");
-	check_code(c, R3_EDU, F_EDU, "edu_min");
-	check_code(c, R3_CAREER, F_CAREER, "career_req");
-	check_code(c, R3_STATUS, F_STATUS, "status");
+	check_code(c, R3_EMP, F_EMP, L_EMP);
+	check_code(c, R3_WAGE, F_WTYPE, L_WAGE);
+	check_code(c, R3_EDU, F_EDU, L_EDU);
+	check_code(c, R3_CAREER, F_CAREER, L_CAREER);
+	check_code(c, R3_STATUS, F_STATUS, L_STATUS);
 	check_region_occ(c);
 	check_dates(c);
 	check_wage(c);
@@ -1151,7 +1252,7 @@ static void check_claim(struct ctx *c)
 			    "days_paid %.0f is greater than entitled_days %.0f", num(c, F_DAYSPAID),
 			    num(c, F_ENTITLED));
 	}
-	check_code(c, C_REASON, F_ENDREASON, "end_reason");
+	check_code(c, C_REASON, F_ENDREASON, L_END);
 	if (has_reason && !has_end && st(c, F_END) == V_EMPTY)
 		add(c, C_END, "end_reason", val(c, F_ENDREASON),
 		    "end_reason is given but end_date is empty");
@@ -1180,11 +1281,11 @@ static void check_training(struct ctx *c)
 		    "attendance_rate %g is outside %g..%g", num(c, F_ATT),
 		    att->has_min ? att->min : 0, att->has_max ? att->max : 0);
 	if (st(c, F_EMP6M) == V_OK && num(c, F_EMP6M) == 1 &&
-	    !set_has(find_list(c->p, "employed_6m_ok"), val(c, F_STATUS)))
+	    !set_has(c->p->lst[L_EMP6M], val(c, F_STATUS)))
 		add(c, T_EMP6M, "employed_6m", val(c, F_EMP6M),
 		    "employed_6m is 1 but status is '%.*s', not completed or early_employed",
 		    SHOW(val(c, F_STATUS)));
-	check_code(c, T_STATUS, F_STATUS, "training_status");
+	check_code(c, T_STATUS, F_STATUS, L_TSTATUS);
 }
 
 size_t lmi_rules_check(struct lmi_rules *rs, const struct lmi_csv_row *row, struct lmi_verdict *v)
@@ -1194,9 +1295,9 @@ size_t lmi_rules_check(struct lmi_rules *rs, const struct lmi_csv_row *row, stru
 	v->n = v->nerr = v->nwarn = 0;
 	v->wage_hourly[0] = '\0';
 	v->status = NULL;
-	if (strcmp(rs->p->kind, "vacancy") == 0)
+	if (rs->p->k == K_VACANCY)
 		check_vacancy(&c);
-	else if (strcmp(rs->p->kind, "claim") == 0)
+	else if (rs->p->k == K_CLAIM)
 		check_claim(&c);
 	else
 		check_training(&c);

@@ -569,7 +569,7 @@ static void test_loading(void)
 	bad_table("patterns.csv", "R11,title,employment_type:nolist,x,x\n", LMI_EPARSE,
 		  "unknown field or code list in 'employment_type:nolist'");
 	bad_table("min_wage.csv", "2027,lots,x\n", LMI_EPARSE, "bad year or hourly amount");
-	bad_table("regions.csv", "1111A,x,y\n", LMI_EPARSE, "code must be digits");
+	bad_table("regions.csv", "1111A,x,y\n", LMI_EPARSE, "code must be 5 digits");
 	bad_table("codes.csv", "wage_type,,x\n", LMI_EPARSE, "empty list or code");
 	bad_table("codes.csv", "wage_type,\"oops\n", LMI_EPARSE, "unterminated quoted field");
 }
