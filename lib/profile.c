@@ -466,6 +466,37 @@ static int map_lookup(const char *table, const struct val *v, struct val *out)
 }
 
 /*
+ * Fast paths for values already in canonical form, which then pass through
+ * unchanged: the general parsers would print them back byte for byte.
+ * A plain integer has 1 to 15 digits and no leading zero.
+ */
+static int plain_uint(const struct val *v)
+{
+	if (v->n == 0 || v->n > 15 || (v->n > 1 && v->s[0] == '0'))
+		return 0;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->s[i] < '0' || v->s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* An ISO date YYYY-MM-DD that lmi_parse_date() accepts. */
+static int plain_date(const struct val *v)
+{
+	static const unsigned char digit_at[] = { 0, 1, 2, 3, 5, 6, 8, 9 };
+	const char *s = v->s;
+
+	if (v->n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	for (size_t i = 0; i < sizeof(digit_at); i++)
+		if (s[digit_at[i]] < '0' || s[digit_at[i]] > '9')
+			return 0;
+	return lmi_date_valid((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 +
+				      (s[3] - '0'),
+			      (s[5] - '0') * 10 + (s[6] - '0'), (s[8] - '0') * 10 + (s[9] - '0'));
+}
+
+/*
  * Applies rule r to the input value s (n bytes).  Sets *out; numbers and
  * dates are formatted into num (64 bytes).  Returns LMI_OK, LMI_EPARSE when
  * the value does not parse, or another negative status.
@@ -495,6 +526,11 @@ static int transform(struct lmi_profile *p, const struct lmi_profile_rule *r, co
 	trim(s, n, &v);
 	if (r->x != LMI_X_OPEN && v.n == 0)
 		return LMI_OK;
+	if (((r->x == LMI_X_INT || r->x == LMI_X_NUM || r->x == LMI_X_MONEY) && plain_uint(&v)) ||
+	    ((r->x == LMI_X_DATE || r->x == LMI_X_ENDDATE) && plain_date(&v))) {
+		*out = v;
+		return LMI_OK;
+	}
 	/* The parsers take NUL-terminated strings: copy the trimmed slice. */
 	rc = scratch(p, v.n + 1);
 	if (rc != LMI_OK)

@@ -44,6 +44,7 @@ int lmi_pseudo_init(struct lmi_pseudo *p, const unsigned char *key, size_t n)
 		return LMI_EIO;
 	memcpy(p->key, key, n);
 	p->keylen = n;
+	crypto_auth_hmacsha256_init(&p->keyed, key, n);
 	return LMI_OK;
 }
 
@@ -102,21 +103,28 @@ int lmi_pseudo_normalise(const char *id, char *out, size_t size)
 int lmi_pseudo_key(const struct lmi_pseudo *p, const char *id, char hex[65])
 {
 	char norm[LMI_PSEUDO_MAX_ID + 1];
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	crypto_auth_hmacsha256_state st;
 	int n = lmi_pseudo_normalise(id, norm, sizeof(norm));
-	int rc;
 
 	hex[0] = '\0';
 	if (n < 0)
 		return LMI_ETOOBIG;
 	if (n == 0)
 		return 0;
-	rc = lmi_hmac_sha256_hex(p->key, p->keylen, norm, (size_t)n, hex);
+	/* The keyed state saves hashing the padded key twice per identifier. */
+	st = p->keyed;
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)norm, (size_t)n);
+	crypto_auth_hmacsha256_final(&st, mac);
+	sodium_bin2hex(hex, 65, mac, sizeof(mac));
 	sodium_memzero(norm, sizeof(norm));
-	return rc == LMI_OK ? 1 : rc;
+	sodium_memzero(&st, sizeof(st));
+	return 1;
 }
 
 void lmi_pseudo_release(struct lmi_pseudo *p)
 {
 	sodium_memzero(p->key, sizeof(p->key));
+	sodium_memzero(&p->keyed, sizeof(p->keyed));
 	p->keylen = 0;
 }

@@ -2,6 +2,7 @@
 #ifndef LMI_PSEUDO_H
 #define LMI_PSEUDO_H
 
+#include <sodium.h>
 #include <stddef.h>
 
 #define LMI_PSEUDO_MIN_KEY 32u   /* bytes: the HMAC-SHA-256 output size, RFC 2104 section 3 */
@@ -15,6 +16,7 @@
 struct lmi_pseudo {
 	unsigned char key[LMI_PSEUDO_MAX_KEY];
 	size_t keylen;
+	crypto_auth_hmacsha256_state keyed; /* state after the key: copied per identifier */
 };
 
 /*
@@ -52,8 +54,8 @@ int lmi_pseudo_normalise(const char *id, char *out, size_t size);
 /*
  * Writes the person key of `id` (hex HMAC-SHA-256 of the normalised id) into
  * hex.  Returns 1 when written, 0 when the normalised id is empty (hex is
- * then ""), LMI_ETOOBIG when the id is over LMI_PSEUDO_MAX_ID bytes, or
- * LMI_EIO (libsodium).
+ * then ""), or LMI_ETOOBIG when the id is over LMI_PSEUDO_MAX_ID bytes.
+ * p must have been set by lmi_pseudo_init() or lmi_pseudo_load().
  */
 int lmi_pseudo_key(const struct lmi_pseudo *p, const char *id, char hex[65]);
 
