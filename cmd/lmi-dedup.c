@@ -17,7 +17,7 @@
 #include "banned.h"
 
 static const char *const usage[] = {
-	"usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--clusters FILE]",
+	"usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--clusters F]",
 	"                 [--state DB [--night ID]] [--truth COL] [--shard-key] [FILE]",
 	"",
 	"Marks duplicate postings in a canonical vacancy CSV and appends dup_cluster",
@@ -25,20 +25,24 @@ static const char *const usage[] = {
 	"Two postings are duplicates when they share source and source_id; or share",
 	"the blocking key (normalised employer name, else employer_id; region_code;",
 	"occupation_code) and, within --window days, a normalised title (exact key)",
-	"or title n-grams with Jaccard similarity >= --threshold (near duplicate).",
+	"or title n-grams with Jaccard similarity >= --threshold (near duplicate),",
+	"and their terms agree where both have them: employer_id, employment_type,",
+	"wage_type, wage_min, wage_max, hours_per_week, edu_min, career_req, positions.",
 	"Clusters are the connected pairs (union-find).  The canonical posting is the",
 	"earliest reg_date, then the most complete row, then the smallest key.",
 	"Normalisation: (주) 주식회사 ㈜ Co. Ltd. Inc. and spacing, case and full width",
 	"in names; bracketed tags like [급구] (모집) 【】 and urgency words in titles.",
 	"",
 	"Memory: the rows are spooled to a temporary file (or the named FILE is read",
-	"twice); in memory each posting costs about 100 bytes plus 4 per title n-gram,",
-	"and each exact key at most 48 bytes in the hash sets (16-byte slots, load",
-	"between 3/8 and 3/4).  Near-duplicate work per row is bounded: it is compared",
-	"with the last 512 postings of its block.",
+	"twice); in memory each posting costs about 120 bytes plus 4 per title n-gram",
+	"and its source:source_id, and each exact key at most 48 bytes in the hash",
+	"sets (16-byte slots, load 3/8 to 3/4): about 240 bytes per posting in all",
+	"(1M lmi synth postings: 240 MB).  Near-duplicate work is bounded: each row",
+	"is compared with at most 512 earlier rows of its block inside the window.",
 	"",
 	"  -C, --clusters FILE    write dup_cluster,size,members for clusters of 2 or more",
 	"  -d, --drop             write canonical rows only; the others go to --rejects",
+	"  -E, --exact            exact duplicates only (source_id, exact key): no n-grams",
 	"  -g, --ngram N          character n-grams of 2 (default) or 3 code points",
 	"  -h, --help             show this help",
 	"  -K, --shard-key        only prepend a dedup_block column (the blocking key) for",
@@ -64,6 +68,7 @@ static const char *const usage[] = {
 static const struct option longopts[] = {
 	{ "clusters", required_argument, NULL, 'C' },
 	{ "drop", no_argument, NULL, 'd' },
+	{ "exact", no_argument, NULL, 'E' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "ngram", required_argument, NULL, 'g' },
 	{ "night", required_argument, NULL, 'N' },
@@ -89,6 +94,7 @@ struct run {
 	struct lmi_dedup d;
 	struct lmi_count count;
 	int col[C_N];
+	int acol[LMI_DEDUP_NATTR];
 	int spool_fd;       /* unlinked temporary file holding the rows, or -1 */
 	unsigned long *line; /* input line of each row when spooled */
 	char spool_name[64];
@@ -133,6 +139,8 @@ static void bind_cols(struct run *u, const struct lmi_csv *r)
 				   c == C_DATE)))
 			lmi_die_at(r->name, r->header.line, "missing column '%s'", name);
 	}
+	for (int k = 0; k < LMI_DEDUP_NATTR; k++)
+		u->acol[k] = lmi_csv_col(r, lmi_dedup_attr_names[k]);
 }
 
 static void field(const struct run *u, const struct lmi_csv_row *row, int c, const char **s,
@@ -157,6 +165,10 @@ static void make_rec(const struct run *u, const struct lmi_csv_row *row, struct 
 	field(u, row, C_REGION, &r->region, &r->region_len);
 	field(u, row, C_OCC, &r->occupation, &r->occupation_len);
 	field(u, row, C_TRUTH, &r->truth, &r->truth_len);
+	for (int k = 0; k < LMI_DEDUP_NATTR; k++) {
+		r->attr[k] = u->acol[k] >= 0 ? row->f[u->acol[k]] : NULL;
+		r->attr_len[k] = u->acol[k] >= 0 ? row->len[u->acol[k]] : 0;
+	}
 	r->date = LMI_DEDUP_NODATE;
 	if (u->col[C_DATE] >= 0 && lmi_parse_date(row->f[u->col[C_DATE]], &days) == LMI_OK)
 		r->date = (int32_t)days;
@@ -242,7 +254,8 @@ static const char *how_text(enum lmi_dedup_how h)
 	case LMI_DEDUP_SAME_KEY:
 		return "same employer, title, region and occupation within the window";
 	case LMI_DEDUP_NEAR:
-		return "similar title at the same employer, region and occupation within the window";
+		return "similar title at the same employer, region and occupation "
+		       "within the window";
 	default:
 		return "in the cluster of a duplicate";
 	}
@@ -505,13 +518,16 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	lmi_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "C:dg:hKN:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:dEg:hKN:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': /* clusters file */
 			u.clusters = optarg;
 			break;
 		case 'd': /* canonical rows only */
 			u.drop = 1;
+			break;
+		case 'E': /* no near-duplicate pass */
+			u.o.exact_only = 1;
 			break;
 		case 'g': /* n-gram length */
 			u.o.ngram = (int)parse_num(optarg, 2, 3, "--ngram");

@@ -1,4 +1,4 @@
-/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find clusters, SQLite state. */
+/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find, SQLite state. */
 #include <inttypes.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -11,6 +11,11 @@
 #include "banned.h"
 
 #define NONE UINT32_MAX
+
+const char *const lmi_dedup_attr_names[LMI_DEDUP_NATTR] = {
+	"employer_id", "employment_type", "wage_type", "wage_min", "wage_max",
+	"hours_per_week", "edu_min", "career_req", "positions",
+};
 
 void lmi_dedup_init(struct lmi_dedup *d, const struct lmi_dedup_opts *o)
 {
@@ -46,14 +51,14 @@ void lmi_dedup_release(struct lmi_dedup *d)
 	free(d->lab_off);
 	free(d->sig_off);
 	free(d->sig_n);
-	free(d->bnext);
+	free(d->attr);
+	free(d->cattr);
 	free(d->best);
 	free(d->rowid);
 	free(d->keys);
 	free(d->sigs);
 	set_free(&d->src);
 	set_free(&d->exact);
-	set_free(&d->block);
 	set_free(&d->label);
 	memset(d, 0, sizeof(*d));
 }
@@ -143,7 +148,8 @@ static int grow_rows(struct lmi_dedup *d)
 	bad |= grow1((void **)&d->lab_off, ncap, sizeof(*d->lab_off));
 	bad |= grow1((void **)&d->sig_off, ncap, sizeof(*d->sig_off));
 	bad |= grow1((void **)&d->sig_n, ncap, sizeof(*d->sig_n));
-	bad |= grow1((void **)&d->bnext, ncap, sizeof(*d->bnext));
+	bad |= grow1((void **)&d->attr, ncap, LMI_DEDUP_NATTR * sizeof(*d->attr));
+	bad |= grow1((void **)&d->cattr, ncap, LMI_DEDUP_NATTR * sizeof(*d->cattr));
 	bad |= grow1((void **)&d->rowid, ncap, sizeof(*d->rowid));
 	if (bad)
 		return LMI_ENOMEM;
@@ -234,7 +240,8 @@ uint64_t lmi_dedup_block_key(const struct lmi_dedup_rec *r)
 
 /* Appends one row with its features; common to added and state rows. */
 static int push_row(struct lmi_dedup *d, uint32_t key, uint64_t hs, uint64_t he, uint64_t hb,
-		    int32_t date, unsigned complete, const uint32_t *g, size_t ng)
+		    int32_t date, unsigned complete, const uint32_t *g, size_t ng,
+		    const uint16_t *attr)
 {
 	size_t i = d->n;
 	int rc = grow_rows(d);
@@ -255,14 +262,38 @@ static int push_row(struct lmi_dedup *d, uint32_t key, uint64_t hs, uint64_t he,
 	d->key_off[i] = key;
 	d->lab_off[i] = key;
 	d->sig_n[i] = (uint8_t)ng;
-	d->bnext[i] = NONE;
+	memcpy(d->attr + i * LMI_DEDUP_NATTR, attr, LMI_DEDUP_NATTR * sizeof(*attr));
+	memcpy(d->cattr + i * LMI_DEDUP_NATTR, attr, LMI_DEDUP_NATTR * sizeof(*attr));
 	d->rowid[i] = 0;
 	d->n++;
 	return LMI_OK;
 }
 
+/*
+ * 16-bit hash of a value without spaces and thousands separators.  An empty
+ * employer_id or wage_max hashes to 0, "unknown", which agrees with anything
+ * (portals omit them); an empty value of the other terms is a value of its
+ * own ("협의": no wage offered is not the same offer as 10,320 won an hour).
+ */
+static uint16_t attr_hash(int field, const char *s, size_t n)
+{
+	uint64_t h = LMI_NORM_HASH_SEED;
+	size_t k = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == ',' || s[i] == '\t')
+			continue;
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+		k++;
+	}
+	if (k == 0 && (field == 0 || field == 4))
+		return 0;
+	return (uint16_t)(lmi_norm_hash(h, "", 0) % 65535 + 1);
+}
+
 int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r)
 {
+	uint16_t attr[LMI_DEDUP_NATTR];
 	char title[LMI_NORM_OUT];
 	uint32_t g[LMI_NORM_MAX_GRAMS];
 	size_t nt, ng;
@@ -276,13 +307,17 @@ int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r)
 	ng = lmi_norm_ngrams(title, nt, d->o.ngram, g);
 	hb = lmi_dedup_block_key(r);
 	he = hfield(hb, title, nt);
+	for (int k = 0; k < LMI_DEDUP_NATTR; k++) {
+		attr[k] = attr_hash(k, r->attr[k] != NULL ? r->attr[k] : "", r->attr_len[k]);
+		he = lmi_norm_hash(he, &attr[k], sizeof(attr[k]));
+	}
 	if (r->source_id_len > 0)
 		hs = hfield(hfield(LMI_NORM_HASH_SEED, r->source, r->source_len), r->source_id,
 			    r->source_id_len);
 	key = keys_add(d, r->source, r->source_len, r->source_id, r->source_id_len, 1);
 	if (key == NONE)
 		return LMI_ENOMEM;
-	rc = push_row(d, key, hs, he, hb, r->date, r->complete, g, ng);
+	rc = push_row(d, key, hs, he, hb, r->date, r->complete, g, ng, attr);
 	if (rc != LMI_OK)
 		return rc;
 	if (r->truth_len > 0)
@@ -305,24 +340,47 @@ static uint32_t find(uint32_t *parent, uint32_t i)
 	return i;
 }
 
-/* Joins the clusters of a and b; returns 1 when they were apart. */
-static int unite(struct lmi_dedup *d, uint32_t a, uint32_t b)
+/* Attributes agree when none is present on both sides with different values. */
+static int agree(const uint16_t *a, const uint16_t *b)
 {
-	uint32_t ra = find(d->parent, a), rb = find(d->parent, b);
+	for (int k = 0; k < LMI_DEDUP_NATTR; k++)
+		if (a[k] != 0 && b[k] != 0 && a[k] != b[k])
+			return 0;
+	return 1;
+}
+
+/*
+ * Joins the clusters of a and b; returns 1 when they were apart and are now
+ * one.  Unless `force`, clusters whose attributes disagree stay apart.  The
+ * new root keeps its attributes and takes the other's where it has none.
+ */
+static int unite(struct lmi_dedup *d, uint32_t a, uint32_t b, int force)
+{
+	uint32_t ra = find(d->parent, a), rb = find(d->parent, b), t;
+	uint16_t *x, *y;
 
 	if (ra == rb)
 		return 0;
-	if (ra < rb)
-		d->parent[rb] = ra;
-	else
-		d->parent[ra] = rb;
+	if (rb < ra) {
+		t = ra;
+		ra = rb;
+		rb = t;
+	}
+	x = d->cattr + (size_t)ra * LMI_DEDUP_NATTR;
+	y = d->cattr + (size_t)rb * LMI_DEDUP_NATTR;
+	if (!force && !agree(x, y))
+		return 0;
+	for (int k = 0; k < LMI_DEDUP_NATTR; k++)
+		if (x[k] == 0)
+			x[k] = y[k];
+	d->parent[rb] = ra;
 	return 1;
 }
 
 /* Links row i to the earlier row j; both remember the first way they were linked. */
 static void join_rows(struct lmi_dedup *d, uint32_t i, uint32_t j, enum lmi_dedup_how how)
 {
-	if (!unite(d, i, j))
+	if (!unite(d, i, j, how == LMI_DEDUP_SAME_ID))
 		return;
 	if (d->how[i] == LMI_DEDUP_NONE)
 		d->how[i] = (uint8_t)how;
@@ -340,7 +398,10 @@ static int in_window(const struct lmi_dedup *d, uint32_t i, uint32_t j)
 	return diff <= d->o.window && -diff <= d->o.window;
 }
 
-/* Canonical order: earliest date (missing last), most complete, smallest key, state rows, first added. */
+/*
+ * Canonical order: earliest date (missing last), most complete, smallest key,
+ * state rows before added ones, first added.
+ */
 static int before(const struct lmi_dedup *d, uint32_t i, uint32_t j)
 {
 	int c;
@@ -372,13 +433,13 @@ static int run_state_row(struct lmi_dedup *d, uint32_t i)
 	int rc = LMI_OK;
 
 	if (j != NONE)
-		unite(d, i, j);
+		unite(d, i, j, 1);
 	else
 		rc = set_put(&d->label, hl, i);
 	if (rc == LMI_OK && d->h_src[i] != 0) {
 		j = set_get(&d->src, d->h_src[i]);
 		if (j != NONE)
-			unite(d, i, j);
+			unite(d, i, j, 1);
 		else
 			rc = set_put(&d->src, d->h_src[i], i);
 	}
@@ -388,17 +449,13 @@ static int run_state_row(struct lmi_dedup *d, uint32_t i)
 		    (d->date[i] != LMI_DEDUP_NODATE && d->date[i] > d->date[j]))
 			rc = set_put(&d->exact, d->h_exact[i], i);
 	}
-	if (rc == LMI_OK) {
-		d->bnext[i] = set_get(&d->block, d->h_block[i]);
-		rc = set_put(&d->block, d->h_block[i], i);
-	}
 	return rc;
 }
 
+/* Added rows, in input order: the source_id set, then the exact-key set. */
 static int run_row(struct lmi_dedup *d, uint32_t i)
 {
-	const uint32_t *gi = d->sigs + d->sig_off[i];
-	uint32_t j, m, seen;
+	uint32_t j;
 	int rc = LMI_OK;
 
 	if (d->h_src[i] != 0) {
@@ -417,18 +474,80 @@ static int run_row(struct lmi_dedup *d, uint32_t i)
 	if (j == NONE || d->date[j] == LMI_DEDUP_NODATE ||
 	    (d->date[i] != LMI_DEDUP_NODATE && d->date[i] >= d->date[j]))
 		rc = set_put(&d->exact, d->h_exact[i], i);
-	if (rc != LMI_OK)
-		return rc;
-	m = set_get(&d->block, d->h_block[i]);
-	for (seen = 0; m != NONE && seen < d->o.block_cap; m = d->bnext[m], seen++) {
-		if (!in_window(d, i, m) || find(d->parent, i) == find(d->parent, m))
-			continue;
-		if (lmi_norm_jaccard(gi, d->sig_n[i], d->sigs + d->sig_off[m], d->sig_n[m]) >=
-		    d->o.threshold)
-			join_rows(d, i, m, LMI_DEDUP_NEAR);
+	return rc;
+}
+
+/* Compares rows p and q of one block (p later in block order) and links them if alike. */
+static void near_pair(struct lmi_dedup *d, uint32_t p, uint32_t q)
+{
+	double sim;
+
+	if ((p >= d->n_new && q >= d->n_new) || find(d->parent, p) == find(d->parent, q) ||
+	    !agree(d->attr + (size_t)p * LMI_DEDUP_NATTR, d->attr + (size_t)q * LMI_DEDUP_NATTR))
+		return;
+	sim = lmi_norm_jaccard(d->sigs + d->sig_off[p], d->sig_n[p], d->sigs + d->sig_off[q],
+			       d->sig_n[q]);
+	if (sim >= d->o.threshold)
+		join_rows(d, p, q, sim >= 1.0 ? LMI_DEDUP_SAME_KEY : LMI_DEDUP_NEAR);
+}
+
+struct bkey {
+	uint64_t block;
+	int32_t date; /* LMI_DEDUP_NODATE sorts first */
+	uint32_t row;
+};
+
+static int cmp_bkey(const void *pa, const void *pb)
+{
+	const struct bkey *x = pa, *y = pb;
+
+	if (x->block != y->block)
+		return x->block < y->block ? -1 : 1;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->row < y->row ? -1 : (x->row > y->row);
+}
+
+/*
+ * Near duplicates: the rows sorted by (block, reg_date, row), so each row is
+ * compared only with the earlier rows of its block that are inside the window
+ * (at most block_cap of them) and with the block's undated rows.  Pairs of
+ * two state rows were compared on their own night and are skipped.  The
+ * order depends only on the rows of a block, so shards agree with one run.
+ */
+static int run_near(struct lmi_dedup *d)
+{
+	struct bkey *k = malloc((d->n ? d->n : 1) * sizeof(*k));
+	size_t a, b, nd, p, q, seen;
+
+	if (k == NULL)
+		return LMI_ENOMEM;
+	for (p = 0; p < d->n; p++) {
+		k[p].block = d->h_block[p];
+		k[p].date = d->date[p];
+		k[p].row = (uint32_t)p;
 	}
-	d->bnext[i] = set_get(&d->block, d->h_block[i]);
-	return set_put(&d->block, d->h_block[i], i);
+	qsort(k, d->n, sizeof(*k), cmp_bkey);
+	for (a = 0; a < d->n; a = b) {
+		for (b = a; b < d->n && k[b].block == k[a].block; b++)
+			;
+		for (nd = a; nd < b && k[nd].date == LMI_DEDUP_NODATE; nd++)
+			;
+		for (p = a + 1; p < b; p++) {
+			/* dated rows backwards while inside the window */
+			for (q = p, seen = 0; q > nd && p >= nd && seen < d->o.block_cap; seen++) {
+				q--;
+				if ((int64_t)k[p].date - k[q].date > d->o.window)
+					break;
+				near_pair(d, k[p].row, k[q].row);
+			}
+			/* and the undated rows before it */
+			for (q = a, seen = 0; q < nd && q < p && seen < d->o.block_cap; q++, seen++)
+				near_pair(d, k[p].row, k[q].row);
+		}
+	}
+	free(k);
+	return LMI_OK;
 }
 
 int lmi_dedup_run(struct lmi_dedup *d)
@@ -443,6 +562,8 @@ int lmi_dedup_run(struct lmi_dedup *d)
 		rc = run_state_row(d, i);
 	for (i = 0; i < d->n_new && rc == LMI_OK; i++)
 		rc = run_row(d, i);
+	if (rc == LMI_OK && !d->o.exact_only)
+		rc = run_near(d);
 	if (rc != LMI_OK)
 		return rc;
 	d->best = malloc((d->n ? d->n : 1) * sizeof(*d->best));
@@ -612,7 +733,7 @@ int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
 		"CREATE TABLE IF NOT EXISTS dedup_posting(id INTEGER PRIMARY KEY,"
 		" night TEXT NOT NULL, key TEXT NOT NULL, cluster TEXT NOT NULL,"
 		" reg_date INTEGER, complete INTEGER NOT NULL, src_hash INTEGER NOT NULL,"
-		" exact_hash INTEGER NOT NULL, block_hash INTEGER NOT NULL, sig BLOB);"
+		" exact_hash INTEGER NOT NULL, block_hash INTEGER NOT NULL, sig BLOB, attr BLOB);"
 		"CREATE INDEX IF NOT EXISTS dedup_posting_night ON dedup_posting(night);";
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = NULL;
@@ -628,7 +749,7 @@ int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
 	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot create state tables");
 	snprintf(want, sizeof(want), "%d", ngram);
-	if (sqlite3_exec(s->db, "INSERT OR IGNORE INTO dedup_meta VALUES('version','1')",
+	if (sqlite3_exec(s->db, "INSERT OR IGNORE INTO dedup_meta VALUES('version','2')",
 			 NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot write state");
 	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO dedup_meta VALUES('ngram',?1)", -1,
@@ -657,6 +778,7 @@ int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 {
 	sqlite3_stmt *st = NULL;
 	uint32_t g[LMI_NORM_MAX_GRAMS], key, lab;
+	uint16_t attr[LMI_DEDUP_NATTR];
 	const char *k, *c;
 	size_t ng;
 	int32_t date;
@@ -666,7 +788,8 @@ int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 		return LMI_EINVAL;
 	if (sqlite3_prepare_v2(s->db,
 			       "SELECT id, key, cluster, reg_date, complete, src_hash, exact_hash,"
-			       " block_hash, sig FROM dedup_posting WHERE night <> ?1 ORDER BY id",
+			       " block_hash, sig, attr FROM dedup_posting"
+			       " WHERE night <> ?1 ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot read state");
 	sqlite3_bind_text(st, 1, night, -1, SQLITE_STATIC);
@@ -674,22 +797,25 @@ int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 		k = (const char *)sqlite3_column_text(st, 1);
 		c = (const char *)sqlite3_column_text(st, 2);
 		ng = (size_t)sqlite3_column_bytes(st, 8) / sizeof(uint32_t);
-		if (k == NULL || c == NULL || ng > LMI_NORM_MAX_GRAMS) {
+		if (k == NULL || c == NULL || ng > LMI_NORM_MAX_GRAMS ||
+		    sqlite3_column_bytes(st, 9) != (int)sizeof(attr)) {
 			sqlite3_finalize(st);
 			snprintf(s->err, sizeof(s->err), "corrupt state row");
 			return LMI_EPARSE;
 		}
 		if (ng > 0)
 			memcpy(g, sqlite3_column_blob(st, 8), ng * sizeof(uint32_t));
-		date = sqlite3_column_type(st, 3) == SQLITE_NULL ? LMI_DEDUP_NODATE
-								  : (int32_t)sqlite3_column_int(st, 3);
+		memcpy(attr, sqlite3_column_blob(st, 9), sizeof(attr));
+		date = LMI_DEDUP_NODATE;
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			date = (int32_t)sqlite3_column_int(st, 3);
 		key = keys_add(d, k, strlen(k), "", 0, 0);
 		lab = strcmp(k, c) == 0 ? key : keys_add(d, c, strlen(c), "", 0, 0);
 		if (key == NONE || lab == NONE ||
 		    push_row(d, key, (uint64_t)sqlite3_column_int64(st, 5),
 			     (uint64_t)sqlite3_column_int64(st, 6),
 			     (uint64_t)sqlite3_column_int64(st, 7), date,
-			     (unsigned)sqlite3_column_int(st, 4), g, ng) != LMI_OK) {
+			     (unsigned)sqlite3_column_int(st, 4), g, ng, attr) != LMI_OK) {
 			sqlite3_finalize(st);
 			snprintf(s->err, sizeof(s->err), "out of memory loading state");
 			return LMI_ENOMEM;
@@ -718,8 +844,8 @@ int lmi_dedup_state_save(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 			       NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db,
 			       "INSERT INTO dedup_posting(night, key, cluster, reg_date, complete,"
-			       " src_hash, exact_hash, block_hash, sig)"
-			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+			       " src_hash, exact_hash, block_hash, sig, attr)"
+			       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 			       -1, &ins, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(s->db, "UPDATE dedup_posting SET cluster = ?1 WHERE id = ?2", -1,
 			       &upd, NULL) != SQLITE_OK) {
@@ -746,6 +872,8 @@ int lmi_dedup_state_save(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 		sqlite3_bind_int64(ins, 8, (sqlite3_int64)d->h_block[i]);
 		sqlite3_bind_blob(ins, 9, d->sigs + d->sig_off[i],
 				  (int)(d->sig_n[i] * sizeof(uint32_t)), SQLITE_STATIC);
+		sqlite3_bind_blob(ins, 10, d->attr + i * LMI_DEDUP_NATTR,
+				  (int)(LMI_DEDUP_NATTR * sizeof(*d->attr)), SQLITE_STATIC);
 		if (sqlite3_step(ins) != SQLITE_DONE) {
 			db_fail(s, "cannot write state");
 			goto out;

@@ -1,4 +1,4 @@
-/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find clusters, SQLite state. */
+/* Duplicate postings: exact keys, blocking, n-gram similarity, union-find, SQLite state. */
 #ifndef LMI_DEDUP_H
 #define LMI_DEDUP_H
 
@@ -30,11 +30,26 @@ struct lmi_dedup_opts {
 	int window;        /* days; two dated postings further apart never match */
 	double threshold;  /* Jaccard similarity of title n-grams needed for a near match */
 	int ngram;         /* 2 or 3 */
-	unsigned block_cap; /* most recent block members compared with each row (0: 512) */
+	unsigned block_cap; /* earlier block members compared with each row (0: 512) */
+	int exact_only;    /* skip the n-gram pass: source_id and exact keys only */
 };
+
+/*
+ * Attributes that must agree for two postings to be duplicates: employer_id,
+ * employment_type, wage_type, wage_min, wage_max, hours_per_week, edu_min,
+ * career_req, positions.  An empty employer_id or wage_max agrees with
+ * anything; for the others empty is a value of its own.  A column the input
+ * lacks is empty in every row, so it never separates two rows.  A repost of
+ * one job keeps its terms; two jobs of one employer with the same title
+ * usually differ in at least one of them.
+ */
+#define LMI_DEDUP_NATTR 9
+extern const char *const lmi_dedup_attr_names[LMI_DEDUP_NATTR];
 
 /* The fields of one posting that dedup looks at; lengths in bytes. */
 struct lmi_dedup_rec {
+	const char *attr[LMI_DEDUP_NATTR]; /* NULL when the column is absent */
+	size_t attr_len[LMI_DEDUP_NATTR];
 	const char *source, *source_id, *employer_id, *employer_name, *title, *region,
 		*occupation, *truth;
 	size_t source_len, source_id_len, employer_id_len, employer_name_len, title_len,
@@ -65,14 +80,15 @@ struct lmi_dedup {
 	uint32_t *lab_off;    /* stored cluster label (state rows only) */
 	uint32_t *sig_off;    /* n-gram hashes in sigs */
 	uint8_t *sig_n;
-	uint32_t *bnext;      /* next older row in the same block */
+	uint16_t *attr;       /* LMI_DEDUP_NATTR 16-bit hashes per row, 0 for empty */
+	uint16_t *cattr;      /* per root: the cluster's attributes (first value seen) */
 	uint32_t *best;       /* per root: the canonical row */
 	int64_t *rowid;       /* state rows: rowid in the database */
 	char *keys;
 	size_t keys_len, keys_cap;
 	uint32_t *sigs;
 	size_t sigs_len, sigs_cap;
-	struct lmi_dedup_set src, exact, block, label;
+	struct lmi_dedup_set src, exact, label;
 };
 
 /* Sets the options (0 / 0.0 fields get defaults: window 60, threshold 0.8, ngram 2). */
@@ -94,8 +110,13 @@ size_t lmi_dedup_count(const struct lmi_dedup *d);
 
 /*
  * Links the rows: state rows first (joined by their stored cluster), then the
- * added rows in order, each against the source_id set, the exact-key set and
- * the last block_cap rows of its block.  Then picks one canonical row per
+ * added rows in order, each against the source_id set, the exact-key set
+ * (blocking key, normalised title and the attributes); then, block by block
+ * in (reg_date, row) order, each row against at most block_cap earlier rows
+ * of its block inside the window (title n-grams, agreeing attributes).  Two
+ * clusters whose attributes disagree are never joined by a key or a
+ * similarity (only by source_id), so a row without a wage cannot bridge two
+ * postings with different wages.  Then picks one canonical row per
  * cluster: the earliest reg_date (missing dates last), then the most
  * complete row, then the smallest "source:source_id" in byte order.
  * Returns LMI_OK or LMI_ENOMEM.  Call once; add nothing afterwards.

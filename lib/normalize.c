@@ -253,7 +253,8 @@ static void remove_brackets(uint32_t *cp, size_t *n)
 size_t lmi_norm_title(const char *s, size_t n, char *out)
 {
 	static const char *const words[] = {
-		"급구", "긴급", "채용", "모집", "구인", "구함", "모십니다", "찾습니다", "상시", NULL,
+		"급구", "긴급", "채용", "모집", "구인", "구함", "모십니다", "찾습니다", "합니다",
+		"상시", NULL,
 	};
 	static const char *const stop[] = {
 		"urgent", "urgently", "hiring", "wanted", "now", "immediate", "immediately",
@@ -299,7 +300,8 @@ size_t lmi_norm_ngrams(const char *s, size_t n, int ngram, uint32_t *out)
 	if (k < w)
 		w = k;
 	for (i = 0; i + w <= k; i++)
-		g[m++] = (uint32_t)(lmi_norm_hash(LMI_NORM_HASH_SEED, cp + i, w * sizeof(uint32_t)) >> 32);
+		g[m++] = (uint32_t)(lmi_norm_hash(LMI_NORM_HASH_SEED, cp + i,
+						  w * sizeof(uint32_t)) >> 32);
 	for (i = 1; i < m; i++) { /* insertion sort: a title has a few dozen grams */
 		t = g[i];
 		for (j = i; j > 0 && g[j - 1] > t; j--)

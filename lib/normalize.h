@@ -53,7 +53,7 @@ size_t lmi_norm_employer(const char *s, size_t n, char *out);
  * ([..], (..), {..}, <..>, 【..】, 〈..〉, 《..》, 「..」, 『..』, 〔..〕, with their
  * contents; an unmatched opening bracket is dropped alone), removes the
  * Korean urgency and filler words 급구, 긴급, 채용, 모집, 구인, 구함, 모십니다,
- * 찾습니다, 상시, splits into words, drops the English words urgent, urgently,
+ * 찾습니다, 합니다, 상시, splits into words, drops the English words urgent, urgently,
  * hiring, wanted, now, immediate, immediately, asap, and joins the rest
  * without spaces.  "[급구] 웹 개발자 채용" and "웹개발자 모집" both give "웹개발자".
  * Writes a NUL-terminated string to out and returns its length.

@@ -49,6 +49,13 @@ t threshold 0 'dedup -q --threshold 0.95' "@$K" "@$W/thr.want"
 t ngram-2 0 'dedup -q --threshold 0.91' "@$K" "@$W/ko.want"
 t ngram-3 0 'dedup -q --ngram 3 --threshold 0.91' "@$K" "@$W/thr.want"
 
+# --exact: no n-gram pass, so Web Developers (a near duplicate only) stands alone, and the
+# exact key holds the terms with empty values as values: the rows with employer_id
+# 1208800767 (W100 twice, W101 48 days later) and those without (S200, J300) part
+sed -e '2s/^\(worknet,W100,.*\),saramin:S200,0$/\1,worknet:W100,1/' \
+	-e 's/^\(worknet,W10[01],.*\),saramin:S200,0$/\1,worknet:W100,0/' "$W/thr.want" >"$W/exact.want"
+t exact-only 0 'dedup -q --exact' "@$K" "@$W/exact.want"
+
 # --clusters: clusters of two or more in label order, canonical member first, then by date
 cat >"$W/cl.want" <<EOF
 dup_cluster,size,members
@@ -113,7 +120,7 @@ check no-such-file-message "lmi dedup nope.csv 2>&1 | grep -q \"^lmi-dedup: .*no
 check dev-full "test_rc=0; lmi dedup $K >/dev/full 2>err || test_rc=\$?; test \$test_rc -eq 1 && grep -q 'lmi-dedup: ' err"
 
 # usage
-U='usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--clusters FILE]'
+U='usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--clusters F]'
 t bad-window 2 'dedup --window 0' - '' "lmi-dedup: --window is too small: '0'\n$U\ntry 'lmi dedup --help'\n"
 t bad-window-word 2 'dedup --window two' - '' "lmi-dedup: --window is invalid: 'two'\n$U\ntry 'lmi dedup --help'\n"
 t bad-threshold 2 'dedup --threshold 1.5' - '' "lmi-dedup: threshold must be a number in (0, 1]: '1.5'\n$U\ntry 'lmi dedup --help'\n"
@@ -128,8 +135,9 @@ t unknown-option 2 'dedup --frobnicate' - '' -
 check help "lmi dedup --help | grep -q '^example: .*lmi dedup --state'"
 check help-memory "lmi dedup --help | grep -q 'at most 48 bytes'"
 check version "lmi dedup --version | grep -q '^lmi-dedup'"
-# 11 distinct source:source_id + 6 distinct (block, title) keys = 17 (see the top comment)
-check stats "lmi dedup --stats <$K 2>&1 >/dev/null | grep -q '^lmi-dedup: rows=12 state_rows=0 exact_keys=17 '"
+# 11 distinct source:source_id + 7 distinct (block, title, terms) keys = 18: rows 1-5 and 12
+# give two (employer_id given or empty), rows 6, 7-8, 9, 10 and 11 one each
+check stats "lmi dedup --stats <$K 2>&1 >/dev/null | grep -q '^lmi-dedup: rows=12 state_rows=0 exact_keys=18 '"
 
 # Three nights with --state.  Night 2: S1 is W1 of night 1 (same normalised key).
 # Night 3: W1 arrives again (same source_id as night 1), J1 is night 1's W2 posted

@@ -1,4 +1,4 @@
-/* Unit tests for lib/normalize and lib/dedup: every normalisation rule, n-grams, Jaccard, clusters, state. */
+/* Unit tests for lib/normalize and lib/dedup: normalisation rules, n-grams, clusters, state. */
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -267,6 +267,45 @@ static void test_engine(void)
 	lmi_dedup_release(&d);
 }
 
+/* Terms must agree: employer_id and wage_max are neutral when empty, wage_min is not. */
+static void test_attrs(void)
+{
+	struct lmi_dedup_opts o = { .window = 60, .threshold = 0.7 };
+	struct lmi_dedup d;
+	struct lmi_dedup_rec r[8];
+	static const char *const ids[8] = { "1", "2", "3", "4", "5", "6", "7", "8" };
+	/* attribute 0 = employer_id, 3 = wage_min, 4 = wage_max (lmi_dedup_attr_names) */
+	static const char *const emp_id[8] = { "", "", "", "111", "222", "", "", "" };
+	static const char *const wmin[8] = { "", "", "", "", "", "3,000,000", "3000000", "" };
+	static const char *const wmax[8] = { "100", "", "200", "", "", "", "", "" };
+	static const char *const who[8] = { "a", "a", "a", "b", "b", "c", "c", "c" };
+
+	CHECK_STR(lmi_dedup_attr_names[0], "employer_id");
+	CHECK_STR(lmi_dedup_attr_names[3], "wage_min");
+	CHECK_STR(lmi_dedup_attr_names[4], "wage_max");
+	lmi_dedup_init(&d, &o);
+	for (int i = 0; i < 8; i++) {
+		r[i] = rec("s", ids[i], who[i], "요양보호사", 10 + i, 3, "");
+		r[i].attr[0] = emp_id[i];
+		r[i].attr_len[0] = strlen(emp_id[i]);
+		r[i].attr[3] = wmin[i];
+		r[i].attr_len[3] = strlen(wmin[i]);
+		r[i].attr[4] = wmax[i];
+		r[i].attr_len[4] = strlen(wmax[i]);
+		add(&d, r[i]);
+	}
+	CHECK_INT(lmi_dedup_run(&d), LMI_OK);
+	/* s:2 (no wage_max) joins s:1 (100); s:3 (200) agrees with s:2 but not with the cluster */
+	CHECK_STR(lmi_dedup_label(&d, 1), "s:1");
+	CHECK_STR(lmi_dedup_label(&d, 2), "s:3");
+	/* employer ids 111 and 222 differ: two employers of one name */
+	CHECK_STR(lmi_dedup_label(&d, 4), "s:5");
+	/* "3,000,000" = "3000000"; an empty wage_min (s:8) is not the same offer */
+	CHECK_STR(lmi_dedup_label(&d, 6), "s:6");
+	CHECK_STR(lmi_dedup_label(&d, 7), "s:8");
+	lmi_dedup_release(&d);
+}
+
 /* Exact keys cost at most 64 bytes each: 16-byte slots at load >= 3/8 after growth. */
 static void test_memory(void)
 {
@@ -384,6 +423,7 @@ int main(void)
 	test_cap();
 	test_ngrams();
 	test_engine();
+	test_attrs();
 	test_memory();
 	test_state();
 	return UNIT_DONE();
