@@ -34,7 +34,7 @@ static const char *const usage[] = {
 	"  -w, --where COL=VALUE   fit only rows whose COL equals VALUE (repeatable, ANDed)",
 	"      --missing MODE      error (default): an empty feature is an error;",
 	"                          indicator: impute the mean and add a 'A:missing' term",
-	"      --tiers low:P,high:P  tier thresholds stored in the model (default low:0.2,high:0.5)",
+	"      --tiers low:P,high:P  tier thresholds kept in the model (default low:0.2,high:0.5)",
 	"      --as-of DATE        training date to record (none by default: deterministic)",
 	"      --points FILE       also write a points scorecard ('-': standard output)",
 	"  -o, --output MODEL      write the model here (default and '-': standard output)",
@@ -43,7 +43,7 @@ static const char *const usage[] = {
 	"  -V, --version           show version",
 	"",
 	"exit: 0 ok, 1 bad data or the model cannot be fitted, 2 usage error",
-	"example: lmi train -t ltu -f age,sex,edu -c sex,edu --where split=train -o m.csv seekers.csv",
+	"example: lmi train -t ltu -f age,sex,edu -c sex,edu -w split=train -o m.csv seekers.csv",
 	NULL,
 };
 
@@ -93,7 +93,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 		switch (c) {
 		case 'A': /* training date */
 			if (!valid_date(optarg))
-				lmi_usage_error(usage, "--as-of wants YYYY-MM-DD, not '%s'", optarg);
+				lmi_usage_error(usage, "--as-of wants YYYY-MM-DD, not '%s'",
+						optarg);
 			o->as_of = optarg;
 			break;
 		case 'c':
@@ -106,7 +107,8 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			lmi_usage_help(usage);
 		case 'L': /* ridge penalty */
 			if (lmi_model_num(optarg, &o->l2) != LMI_OK || o->l2 < 0)
-				lmi_usage_error(usage, "--l2 wants a number >= 0, not '%s'", optarg);
+				lmi_usage_error(usage, "--l2 wants a number >= 0, not '%s'",
+						optarg);
 			break;
 		case 'M':
 			if (strcmp(optarg, "error") != 0 && strcmp(optarg, "indicator") != 0)

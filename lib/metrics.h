@@ -1,4 +1,4 @@
-/* Metrics of a probability model: AUC with DeLong CI, Brier, log-loss, calibration, Hosmer-Lemeshow. */
+/* Metrics of a probability model: DeLong AUC, Brier, log-loss, calibration, Hosmer-Lemeshow. */
 #ifndef LMI_METRICS_H
 #define LMI_METRICS_H
 

@@ -1,4 +1,4 @@
-/* Logistic regression by IRLS on GSL, one-hot encoding, the model file, and per-row explanations. */
+/* Logistic regression by IRLS on GSL, one-hot encoding, the model file, row explanations. */
 #include "model.h"
 
 #include <errno.h>
@@ -254,8 +254,8 @@ int lmi_model_init(struct lmi_model *m, const char *target, const char *features
 			seterr(err, errsz, "--ref wants FEATURE=LEVEL, not '%s'", refs[i]);
 			rc = LMI_EINVAL;
 		} else if (fi < 0 || !m->feat[fi].categorical) {
-			seterr(err, errsz, "--ref '%s': '%.*s' is not a categorical feature", refs[i],
-			       (int)(eq - refs[i]), refs[i]);
+			seterr(err, errsz, "--ref '%s': '%.*s' is not a categorical feature",
+			       refs[i], (int)(eq - refs[i]), refs[i]);
 			rc = LMI_EINVAL;
 		} else {
 			free(m->feat[fi].ref_want);
@@ -303,7 +303,8 @@ int lmi_model_bind(struct lmi_model *m, const struct lmi_csv *r, int need_target
 	for (size_t i = 0; i < m->nfeat; i++) {
 		m->feat[i].col = lmi_csv_col(r, m->feat[i].name);
 		if (m->feat[i].col < 0) {
-			seterr(err, errsz, "no column '%s' (a feature) in the header", m->feat[i].name);
+			seterr(err, errsz, "no column '%s' (a feature) in the header",
+			       m->feat[i].name);
 			return LMI_EINVAL;
 		}
 	}
@@ -354,14 +355,16 @@ int lmi_model_add(struct lmi_model *m, const struct lmi_csv_row *row, char *err,
 
 		if (n == 0) {
 			if (m->missing == LMI_MISSING_ERROR) {
-				seterr(err, errsz, "feature '%s' is missing (see --missing)", f->name);
+				seterr(err, errsz, "feature '%s' is missing (see --missing)",
+				       f->name);
 				return LMI_EPARSE;
 			}
 			f->nmissing++;
 			v[i] = NAN;
 		} else if (!f->categorical) {
 			if (lmi_model_num(s, &v[i]) != LMI_OK) {
-				seterr(err, errsz, "feature '%s' is not a number: '%s'", f->name, s);
+				seterr(err, errsz, "feature '%s' is not a number: '%s'", f->name,
+				       s);
 				return LMI_EPARSE;
 			}
 		} else {
@@ -691,11 +694,13 @@ static int block_ok(const gsl_matrix *xtx, gsl_matrix *s, size_t k)
 {
 	gsl_matrix_view v = gsl_matrix_submatrix(s, 0, 0, k, k);
 
-	for (size_t a = 0; a < k; a++)
-		for (size_t c = 0; c < k; c++)
-			gsl_matrix_set(s, a, c,
-				       gsl_matrix_get(xtx, a, c) /
-					       sqrt(gsl_matrix_get(xtx, a, a) * gsl_matrix_get(xtx, c, c)));
+	for (size_t a = 0; a < k; a++) {
+		for (size_t c = 0; c < k; c++) {
+			double d = gsl_matrix_get(xtx, a, a) * gsl_matrix_get(xtx, c, c);
+
+			gsl_matrix_set(s, a, c, gsl_matrix_get(xtx, a, c) / sqrt(d));
+		}
+	}
 	if (gsl_linalg_cholesky_decomp1(&v.matrix) != GSL_SUCCESS)
 		return 0;
 	for (size_t a = 0; a < k; a++) {
@@ -738,6 +743,30 @@ out:
 	return bad;
 }
 
+/* Checks whether any level of categorical feature j has only one outcome; names it in msg. */
+static int level_separated(const struct lmi_model *m, size_t j, char *msg, size_t msgsz)
+{
+	const struct lmi_model_feature *f = &m->feat[j];
+
+	for (size_t l = 0; l < f->nlevels; l++) {
+		unsigned long long n = 0, ones = 0;
+
+		for (size_t i = 0; i < m->nrows; i++) {
+			if (m->vals[i * m->nfeat + j] == (double)l) {
+				n++;
+				ones += m->y[i];
+			}
+		}
+		if (n > 0 && (ones == 0 || ones == n)) {
+			seterr(msg, msgsz, "term '%s=%s'%s is perfectly separated: all %llu rows "
+			       "have %s=%d", f->name, f->levels[l], l == f->ref ? " (reference)" : "",
+			       n, m->target, ones ? 1 : 0);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* Checks every level and numeric feature for perfect separation; names the first found. */
 static int find_separation(const struct lmi_model *m, char *msg, size_t msgsz)
 {
@@ -745,24 +774,8 @@ static int find_separation(const struct lmi_model *m, char *msg, size_t msgsz)
 		const struct lmi_model_feature *f = &m->feat[j];
 
 		if (f->categorical) {
-			for (size_t l = 0; l < f->nlevels; l++) {
-				unsigned long long n = 0, ones = 0;
-
-				for (size_t i = 0; i < m->nrows; i++) {
-					if (m->vals[i * m->nfeat + j] == (double)l) {
-						n++;
-						ones += m->y[i];
-					}
-				}
-				if (n > 0 && (ones == 0 || ones == n)) {
-					seterr(msg, msgsz,
-					       "term '%s=%s'%s is perfectly separated: all %llu rows "
-					       "have %s=%d",
-					       f->name, f->levels[l], l == f->ref ? " (reference)" : "",
-					       n, m->target, ones ? 1 : 0);
-					return 1;
-				}
-			}
+			if (level_separated(m, j, msg, msgsz))
+				return 1;
 		} else {
 			double max0 = -HUGE_VAL, min0 = HUGE_VAL, max1 = -HUGE_VAL, min1 = HUGE_VAL;
 
@@ -779,7 +792,9 @@ static int find_separation(const struct lmi_model *m, char *msg, size_t msgsz)
 					min0 = fmin(min0, v);
 				}
 			}
-			if (max0 > -HUGE_VAL && max1 > -HUGE_VAL && (max0 <= min1 || max1 <= min0)) {
+			int both = max0 > -HUGE_VAL && max1 > -HUGE_VAL;
+
+			if (both && (max0 <= min1 || max1 <= min0)) {
 				seterr(msg, msgsz,
 				       "term '%s' perfectly separates %s: every row with %s=%d has "
 				       "%s %s %g",
@@ -973,8 +988,9 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 			for (size_t a = 1; a < p; a++)
 				if (m->term[a].se > m->term[big].se)
 					big = a;
-			seterr(err, errsz, "fitted probabilities of 0 or 1 occurred (quasi-complete "
-			       "separation); the largest standard error is on term '%s' (try --l2)",
+			seterr(err, errsz, "fitted probabilities of 0 or 1 occurred "
+			       "(quasi-complete separation); the largest standard error is on "
+			       "term '%s' (try --l2)",
 			       m->term[p > 1 ? big : 0].name);
 			rc = LMI_EDATA;
 			goto out;
@@ -1269,7 +1285,8 @@ int lmi_model_read(struct lmi_model *m, const char *path, char *err, size_t errs
 		else
 			rc = read_term(m, &row, msg, sizeof(msg));
 		if (rc != LMI_OK) {
-			seterr(err, errsz, "line %lu: %s", row.line, msg[0] ? msg : "out of memory");
+			seterr(err, errsz, "line %lu: %s", row.line,
+			       msg[0] ? msg : "out of memory");
 			goto out;
 		}
 	}

@@ -1,4 +1,4 @@
-/* Logistic regression by IRLS on GSL, one-hot encoding, the model file, and per-row explanations. */
+/* Logistic regression by IRLS on GSL, one-hot encoding, the model file, row explanations. */
 #ifndef LMI_MODEL_H
 #define LMI_MODEL_H
 
@@ -35,7 +35,7 @@ struct lmi_model_feature {
 	char *name;
 	int categorical;
 	int col; /* 0-based column in the current input, -1 before binding */
-	/* Categorical: levels sorted bytewise after lmi_model_fit(); levels[ref] is the reference. */
+	/* Categorical: levels sorted bytewise after lmi_model_fit(); levels[ref] is the ref. */
 	char **levels;
 	size_t nlevels, levcap;
 	size_t ref;
@@ -219,7 +219,7 @@ struct lmi_where {
 int lmi_where_parse(struct lmi_where *w, const char *arg);
 void lmi_where_release(struct lmi_where *w);
 
-/* Finds the columns in r's header.  Returns -1 when all exist, else the index of the first missing. */
+/* Finds the columns in r's header.  Returns -1 when all exist, else the first missing one. */
 int lmi_where_bind(struct lmi_where *w, size_t n, const struct lmi_csv *r);
 
 /* Returns 1 when row satisfies every filter, else 0. */
