@@ -163,7 +163,9 @@ static int setup_table(struct load *l, struct lmi_csv *r)
 		if (s) {
 			types[i] = schema_type(s, r->header.f[i]);
 		} else if (tidy) {
-			types[i] = strcmp(r->header.f[i], "n") == 0 ? LMI_STORE_INTEGER : LMI_STORE_TEXT;
+			types[i] = LMI_STORE_TEXT;
+			if (strcmp(r->header.f[i], "n") == 0)
+				types[i] = LMI_STORE_INTEGER;
 			for (size_t k = 0; k < sizeof(tidy_num) / sizeof(*tidy_num); k++)
 				if (strcmp(r->header.f[i], tidy_num[k]) == 0)
 					types[i] = LMI_STORE_REAL;

@@ -1,4 +1,4 @@
-/* Reports from tidy indicator CSV: XLSX workbook with typed cells and charts, HTML board with SVG. */
+/* Reports from tidy indicator CSV: XLSX workbook with typed cells and charts, HTML board (SVG). */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -204,8 +204,8 @@ static int load_definitions(struct lmi_report *rp, const char *path)
 	cden = lmi_csv_col(&r, "denominator");
 	cs = lmi_csv_col(&r, "source");
 	if (ci < 0 || cd < 0) {
-		rc = fail(rp, LMI_EINVAL, "%s:1: definitions need columns 'indicator' and 'definition'",
-			  path);
+		rc = fail(rp, LMI_EINVAL,
+			  "%s:1: definitions need columns 'indicator' and 'definition'", path);
 		goto out;
 	}
 	while ((rc = lmi_csv_next(&r, &row)) == 1) {
@@ -441,7 +441,8 @@ static int new_indicator(struct lmi_report *rp, const char *name, size_t *idx)
 		for (int k = 0; k < C_FIXED; k++)
 			rc |= worksheet_write_string(in->ws, 0, c++, fixed_names[k], rp->f_hdr);
 		if (rc != 0)
-			return fail(rp, LMI_EIO, "cannot write the header of sheet '%s'", in->sheet);
+			return fail(rp, LMI_EIO, "cannot write the header of sheet '%s'",
+				    in->sheet);
 		for (size_t i = 0; i < 2 + rp->ngc; i++)
 			in->width[i] = (unsigned)strlen(i == 0 ? "indicator" :
 							i == 1 ? "period" : rp->gname[i - 2]);
@@ -516,8 +517,9 @@ static int put_string(struct lmi_report *rp, struct ind *in, size_t col, const c
 	if (len == 0 && f == NULL)
 		return LMI_OK;
 	if (len > MAX_CELL_TEXT)
-		return fail(rp, LMI_ETOOBIG, "field of %zu bytes is over Excel's %d-character cell limit",
-			    len, MAX_CELL_TEXT);
+		return fail(rp, LMI_ETOOBIG,
+			    "field of %zu bytes is over Excel's %d-character cell limit", len,
+			    MAX_CELL_TEXT);
 	e = len == 0 ? worksheet_write_blank(in->ws, in->rows + 1, (lxw_col_t)col, f)
 		     : worksheet_write_string(in->ws, in->rows + 1, (lxw_col_t)col, s, f);
 	return xlsx_status(rp, e, "cannot write a cell");
@@ -600,8 +602,8 @@ int lmi_report_row(struct lmi_report *rp, const struct lmi_csv_row *row)
 	}
 	if (rp->wb) {
 		if (in->rows >= LMI_REPORT_MAX_ROWS)
-			return fail(rp, LMI_ETOOBIG, "indicator '%s' has more rows than an Excel sheet",
-				    in->name);
+			return fail(rp, LMI_ETOOBIG,
+				    "indicator '%s' has more rows than an Excel sheet", in->name);
 		rc = write_row(rp, in, row, supp, v, have);
 		if (rc != LMI_OK)
 			return rc;
@@ -946,7 +948,8 @@ static int charts_sheet(struct lmi_report *rp)
 				const struct cell *c = at(in, p, g);
 
 				if (c && c->supp && !HAS(c, C_VAL))
-					e |= worksheet_write_blank(ws, r, (lxw_col_t)(g + 1), rp->f_supp);
+					e |= worksheet_write_blank(ws, r, (lxw_col_t)(g + 1),
+								   rp->f_supp);
 				else if (c && HAS(c, C_VAL))
 					e |= worksheet_write_number(ws, r, (lxw_col_t)(g + 1),
 								    c->v[C_VAL], rp->f_rate);
@@ -958,7 +961,9 @@ static int charts_sheet(struct lmi_report *rp)
 			if (ch == NULL)
 				return fail(rp, LMI_ENOMEM, "cannot add a chart");
 			chart_title_set_name(ch, in->name);
-			nser = in->ngrp < LMI_REPORT_LINE_SERIES ? in->ngrp : LMI_REPORT_LINE_SERIES;
+			nser = in->ngrp;
+			if (nser > LMI_REPORT_LINE_SERIES)
+				nser = LMI_REPORT_LINE_SERIES;
 			for (size_t g = 0; g < nser; g++) {
 				lxw_chart_series *s;
 
@@ -985,7 +990,8 @@ static int charts_sheet(struct lmi_report *rp)
 			snprintf(title, sizeof(title), "%s, %s", in->name, in->per[in->nper - 1]);
 			chart_title_set_name(ch, title);
 			range(cat, sizeof(cat), top + 1, 1, top + 1, in->ngrp);
-			range(val, sizeof(val), top + 1 + in->nper, 1, top + 1 + in->nper, in->ngrp);
+			range(val, sizeof(val), top + 1 + in->nper, 1, top + 1 + in->nper,
+			      in->ngrp);
 			s = chart_add_series(ch, cat, val);
 			if (s == NULL)
 				return fail(rp, LMI_ENOMEM, "cannot add a chart series");
@@ -1129,17 +1135,20 @@ static void line_chart(FILE *fp, const struct ind *in)
 	if (hi <= lo)
 		hi = lo + 1;
 	span = (bx.w - bx.l - bx.r) / (double)(in->nper - 1);
+	double full = bx.h + 18.0 * (double)((nser + 2) / 3); /* with the legend rows */
+
 	fprintf(fp, "<svg class=\"chart line\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
-		bx.w, bx.h + 18.0 * (double)((nser + 2) / 3), bx.w, bx.h + 18.0 * (double)((nser + 2) / 3));
+		bx.w, full, bx.w, full);
 	esc(fp, in->name);
-	fprintf(fp, " over time\"><rect class=\"bg\" x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\"/>",
-		bx.w, bx.h + 18.0 * (double)((nser + 2) / 3));
+	fprintf(fp, " over time\"><rect class=\"bg\" x=\"0\" y=\"0\" width=\"%.0f\" "
+		"height=\"%.0f\"/>", bx.w, full);
 	fprintf(fp, "<path class=\"axis\" d=\"M%.1f %.1fV%.1fH%.1f\"/>", bx.l, bx.t, bx.h - bx.b,
 		bx.w - bx.r);
 	fmt_num(hi, a, sizeof(a));
 	fmt_num(lo, b, sizeof(b));
-	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", bx.l - 4, bx.t + 4, a);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", bx.l - 4,
+		bx.t + 4, a);
 	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">%s</text>", bx.l - 4,
 		bx.h - bx.b, b);
 	fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\">", bx.l, bx.h - bx.b + 16);
@@ -1217,8 +1226,8 @@ static void bar_chart(FILE *fp, const struct ind *in)
 		"height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"",
 		bx.w, bx.h, bx.w, bx.h);
 	esc(fp, in->name);
-	fprintf(fp, " by group\"><rect class=\"bg\" x=\"0\" y=\"0\" width=\"%.0f\" height=\"%.0f\"/>",
-		bx.w, bx.h);
+	fprintf(fp, " by group\"><rect class=\"bg\" x=\"0\" y=\"0\" width=\"%.0f\" "
+		"height=\"%.0f\"/>", bx.w, bx.h);
 	fprintf(fp, "<text x=\"%.1f\" y=\"14\">", bx.l);
 	esc(fp, in->per[p]);
 	fputs("</text>", fp);
@@ -1238,8 +1247,8 @@ static void bar_chart(FILE *fp, const struct ind *in)
 			fprintf(fp, "<rect class=\"bar\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
 				"height=\"14\"/>", xa, y + 1, w < 1 ? 1 : w);
 			fmt_num(c->v[C_VAL], num, sizeof(num));
-			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\">%s</text>", (x1 > x0 ? x1 : x0) + 4,
-				y + 12, num);
+			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\">%s</text>",
+				(x1 > x0 ? x1 : x0) + 4, y + 12, num);
 		} else {
 			fprintf(fp, "<text x=\"%.1f\" y=\"%.1f\" font-style=\"italic\">%s</text>",
 				x0 + 4, y + 12, c && c->supp ? "suppressed" : "no value");
@@ -1413,9 +1422,9 @@ static int write_html(struct lmi_report *rp)
 		fputs("</div>\n<p class=\"meta\">Latest period: ", fp);
 		esc(fp, in->per[in->nper - 1]);
 		if (in->uncharted)
-			fprintf(fp, " · %llu rows beyond the chart limits (%d periods, %d groups) are "
-				"in the workbook only", in->uncharted, LMI_REPORT_MAX_PERIODS,
-				LMI_REPORT_MAX_GROUPS);
+			fprintf(fp, " · %llu rows beyond the chart limits (%d periods, "
+				"%d groups) are in the workbook only", in->uncharted,
+				LMI_REPORT_MAX_PERIODS, LMI_REPORT_MAX_GROUPS);
 		if (in->ngrp > LMI_REPORT_LINE_SERIES && in->nper >= 2)
 			fprintf(fp, " · the line chart shows the first %d of %zu groups",
 				LMI_REPORT_LINE_SERIES, in->ngrp);
@@ -1457,8 +1466,8 @@ static int write_html(struct lmi_report *rp)
 	fputs("<li>Headline figures: the total group when there is one, else all groups pooled "
 	      "(sum of numerators over sum of denominators, or the sum of counts), leaving "
 	      "suppressed cells out.</li>\n</ul></section>\n", fp);
-	fprintf(fp, "<footer class=\"meta\">written by lmi report %s</footer>\n<script>%s</script>\n"
-		"</body></html>\n", LMI_VERSION, script);
+	fprintf(fp, "<footer class=\"meta\">written by lmi report %s</footer>\n"
+		"<script>%s</script>\n</body></html>\n", LMI_VERSION, script);
 	if (ferror(fp) || fclose(fp) != 0)
 		return fail(rp, LMI_EIO, "cannot write '%s'", rp->html_tmp);
 	if (rename(rp->html_tmp, rp->o.html) != 0)

@@ -1,4 +1,4 @@
-/* Reports from tidy indicator CSV: an XLSX workbook (libxlsxwriter) and a self-contained HTML board. */
+/* Reports from tidy indicator CSV: an XLSX workbook (libxlsxwriter) and a self-contained board. */
 #ifndef LMI_REPORT_H
 #define LMI_REPORT_H
 
@@ -23,7 +23,7 @@ struct lmi_report_opts {
 	const char *html;        /* board path, or NULL */
 	const char *title;       /* NULL means "Labour-market indicators" */
 	const char *as_of;       /* ISO date or NULL; printed and used as the workbook date */
-	const char *definitions; /* CSV "indicator,definition[,numerator,denominator,source]" or NULL */
+	const char *definitions; /* CSV indicator,definition[,numerator,denominator,source] */
 };
 
 /* Opaque: built by lmi_report_new(), released by lmi_report_free(). */
@@ -44,7 +44,8 @@ int lmi_report_new(struct lmi_report **out, const struct lmi_report_opts *o, cha
  * every other column is a group column) and records the file as a source.
  * Returns LMI_OK or LMI_EINVAL with lmi_report_error() set.
  */
-int lmi_report_begin_file(struct lmi_report *rp, const char *name, const struct lmi_csv_row *header);
+int lmi_report_begin_file(struct lmi_report *rp, const char *name,
+			  const struct lmi_csv_row *header);
 
 /*
  * Adds one data row of the current file.  Returns LMI_OK, or a negative status

@@ -173,8 +173,9 @@ static int check_existing(struct lmi_store *s, const char *name, const char *con
 			if (c && strcmp(c, cols[i]) == 0)
 				break;
 		if (i == n) {
-			rc = fail(s, LMI_EINVAL, "table '%s' has column '%s', which the input lacks",
-				  name, c ? c : "");
+			rc = fail(s, LMI_EINVAL,
+				  "table '%s' has column '%s', which the input lacks", name,
+				  c ? c : "");
 			goto out;
 		}
 		seen[i] = 1;
@@ -187,7 +188,8 @@ static int check_existing(struct lmi_store *s, const char *name, const char *con
 	if (*exists && found != n)
 		for (size_t i = 0; i < n; i++)
 			if (!seen[i]) {
-				rc = fail(s, LMI_EINVAL, "table '%s' has no column '%s'", name, cols[i]);
+				rc = fail(s, LMI_EINVAL, "table '%s' has no column '%s'", name,
+					  cols[i]);
 				goto out;
 			}
 out:
