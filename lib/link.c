@@ -175,6 +175,16 @@ static size_t norm_text(const char *s, size_t n, int id, uint32_t *out)
 	return j;
 }
 
+/*
+ * Jaro-Winkler and edit distance take time proportional to the product of the
+ * lengths, so a hostile 1 MB "name" would stall a run: they see at most the
+ * first LMI_LINK_MAX_CP code points (equality still looks at the whole value).
+ */
+static size_t cap_cp(size_t n)
+{
+	return n < LMI_LINK_MAX_CP ? n : LMI_LINK_MAX_CP;
+}
+
 /* Compares two prepared values; the level, or -1 when one is missing. */
 static int compare_vals(enum lmi_link_cmp c, double tol, const struct lmi_link_val *va,
 			const uint32_t *ca, const struct lmi_link_val *vb, const uint32_t *cb)
@@ -189,14 +199,14 @@ static int compare_vals(enum lmi_link_cmp c, double tol, const struct lmi_link_v
 	case LMI_CMP_JW:
 		if (same)
 			return 3;
-		j = lmi_jaro_winkler(ca, va->n, cb, vb->n);
+		j = lmi_jaro_winkler(ca, cap_cp(va->n), cb, cap_cp(vb->n));
 		if (j < 0)
 			return LMI_ENOMEM - 100;
 		return j >= JW_HIGH ? 2 : j >= JW_LOW ? 1 : 0;
 	case LMI_CMP_ID:
 		if (same)
 			return 2;
-		dist = lmi_osa_distance(ca, va->n, cb, vb->n, 1);
+		dist = lmi_osa_distance(ca, cap_cp(va->n), cb, cap_cp(vb->n), 1);
 		if (dist < 0)
 			return LMI_ENOMEM - 100;
 		return dist <= 1 ? 1 : 0;
@@ -1471,6 +1481,8 @@ static int fit(struct lmi_link *lk)
 	if (j > 0)
 		lmi_fs_em(&lk->fs, pat, lk->pcount, j, xpat, xcount, nxd, lk->em_tol,
 			  lk->em_maxiter);
+	else
+		lk->fs.converged = 1; /* nothing to fit: the starting values stand */
 	for (size_t i = 0; i < j; i++) {
 		lk->pweight[i] = lmi_fs_weight(&lk->fs, pat + i * lk->nf);
 		lk->pprob[i] = lmi_fs_probability(&lk->fs, lk->pweight[i]);

@@ -11,6 +11,7 @@
 #define LMI_LINK_MAX_LEVELS 5  /* agreement levels of one comparator */
 #define LMI_LINK_MAX_BLOCKS 16 /* blocking passes */
 #define LMI_LINK_MAX_PARTS 4   /* columns in one blocking key */
+#define LMI_LINK_MAX_CP 256     /* jw and id see at most this many code points of a value */
 #define LMI_LINK_MAX_PAIRS 20000000u /* default cap on distinct candidate pairs */
 #define LMI_LINK_U_SAMPLE 1000000u   /* pairs outside the blocks drawn to stand for non-matches */
 
@@ -24,7 +25,8 @@
  *   date:  4 equal, 3 day and month swapped, 2 one of year/month/day differs,
  *          1 within 365 days, 0 other
  * Text is compared after trimming, collapsing runs of spaces and upper-casing
- * ASCII; id values also drop spaces, '-', '.' and '/'.
+ * ASCII; id values also drop spaces, '-', '.' and '/'.  jw and id similarity
+ * look at the first LMI_LINK_MAX_CP code points only (equality at all).
  */
 enum lmi_link_cmp {
 	LMI_CMP_AUTO, /* chosen from the column name and values */
