@@ -758,9 +758,10 @@ static int level_separated(const struct lmi_model *m, size_t j, char *msg, size_
 			}
 		}
 		if (n > 0 && (ones == 0 || ones == n)) {
+			const char *r = l == f->ref ? " (reference)" : "";
+
 			seterr(msg, msgsz, "term '%s=%s'%s is perfectly separated: all %llu rows "
-			       "have %s=%d", f->name, f->levels[l], l == f->ref ? " (reference)" : "",
-			       n, m->target, ones ? 1 : 0);
+			       "have %s=%d", f->name, f->levels[l], r, n, m->target, ones ? 1 : 0);
 			return 1;
 		}
 	}
