@@ -1168,8 +1168,9 @@ static void check_wording(struct ctx *c)
 
 		if (n == 0 || p->any[b] == NULL)
 			continue;
-		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) <
-		    0)
+		/* Only a clean miss skips the patterns; a match-limit error tries each one. */
+		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) ==
+		    PCRE2_ERROR_NOMATCH)
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];
