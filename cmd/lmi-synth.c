@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 	if (o.kind == NULL || !have_rows)
 		lmi_usage_error(usage, "--kind and --rows are required");
 	if (!lmi_synth_kind_valid(o.kind))
-		lmi_usage_error(usage, "unknown kind '%s' (vacancy, claim, training, seeker)", o.kind);
+		lmi_usage_error(usage, "unknown kind '%s' (vacancy, claim, training, seeker)",
+				o.kind);
 	if (o.dup_rate + o.bad_rate > 1)
 		lmi_usage_error(usage, "--dup-rate plus --bad-rate exceeds 1");
 

@@ -235,7 +235,8 @@ static int year_of(long days)
 }
 
 /* Generator slots are named; set() formats into the slot of `name`. */
-static void set(struct synth *s, int slot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set(struct synth *s, int slot, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 static void set(struct synth *s, int slot, const char *fmt, ...)
 {
 	va_list ap;
@@ -298,7 +299,7 @@ static void make_bizno(struct synth *s, int form, char out[11])
 	out[10] = '\0';
 }
 
-/* Renders an employer's name; variant 0 is the usual form, others are how other sources write it. */
+/* Renders an employer's name: variant 0 is the usual form, others how other sources write it. */
 static void employer_name(const struct employer *e, int variant, char *out, size_t n)
 {
 	static const char *const corp[] = { "(주)%s", "%s 주식회사", "㈜%s", "주식회사 %s", "%s(주)" };
@@ -317,10 +318,12 @@ static void make_employers(struct synth *s)
 	for (size_t i = 0; i < NEMP; i++) {
 		struct employer *e = &s->emp[i];
 		double u = unif(s);
+		size_t na, nb;
 
 		e->form = u < 0.7 ? 0 : (u < 0.9 ? 1 : 2);
-		snprintf(e->base, sizeof(e->base), "%s%s", name_a[uint_below(s, N(name_a))],
-			 name_b[uint_below(s, N(name_b))]);
+		na = uint_below(s, N(name_a)); /* separate statements: a fixed draw order */
+		nb = uint_below(s, N(name_b));
+		snprintf(e->base, sizeof(e->base), "%s%s", name_a[na], name_b[nb]);
 		make_bizno(s, e->form, e->bizno);
 		e->occ = (int)uint_below(s, N(occs));
 		e->region = pick_region(s);
@@ -344,8 +347,12 @@ static const char *const vac_slots[V_NSLOT] = {
 
 static void make_title(struct synth *s, const struct occ *oc, int compact, char *out, size_t n)
 {
-	snprintf(out, n, "%s%s %s", title_pre[uint_below(s, N(title_pre))],
-		 compact ? oc->compact : oc->spaced, title_suf[uint_below(s, N(title_suf))]);
+	/* Two draws in one argument list would happen in an unspecified order. */
+	size_t pre = uint_below(s, N(title_pre));
+	size_t suf = uint_below(s, N(title_suf));
+
+	snprintf(out, n, "%s%s %s", title_pre[pre], compact ? oc->compact : oc->spaced,
+		 title_suf[suf]);
 }
 
 static void make_desc(struct synth *s, char *out, size_t n)
@@ -697,7 +704,8 @@ static void claim_row(struct synth *s, unsigned long long i, int bad)
 	set_date(s, C_END_DATE, end);
 	set(s, C_END_REASON, "%s", end_reason);
 	set_date(s, C_REEMPLOYMENT_DATE, reemp);
-	set(s, C_REEMPLOYMENT_OCCUPATION, "%s", reemp >= 0 ? occs[uint_below(s, N(occs))].code : "");
+	set(s, C_REEMPLOYMENT_OCCUPATION, "%s",
+	    reemp >= 0 ? occs[uint_below(s, N(occs))].code : "");
 	set(s, C_NSLOT, "%s", badid);
 }
 
@@ -756,7 +764,8 @@ static void training_row(struct synth *s, unsigned long long i, int bad)
 		if (e6 && emp_date < 0)
 			emp_date = end + int_between(s, e3 ? 1 : 92, e3 ? 91 : 182);
 		if (e6)
-			wage = (long)(round(gsl_ran_lognormal(s->r, log(2600000), 0.2) / 10000) * 10000);
+			wage = (long)(round(gsl_ran_lognormal(s->r, log(2600000), 0.2) / 10000) *
+				      10000);
 	}
 	if (bad) {
 		size_t k = uint_below(s, N(bad_ids));
