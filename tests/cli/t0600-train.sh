@@ -108,6 +108,27 @@ cyl,4,0.00
 cyl,6,-223.95
 cyl,8,-388.04\n'
 
+# seeker recovery: lmi synth --kind seeker plants the coefficients of lib/synth.h (LMI_SYNTH_B*):
+# intercept -1.5, age 0.03, tenure_months -0.01, prior_spells 0.25, ui_recipient -0.4,
+# disability 0.7, edu E2..E5 -0.2 -0.4 -0.6 -0.8 against E1.  Fitting 100,000 rows must put each
+# true value inside estimate +- 3 standard errors.
+t seeker-fit 0 'synth --kind seeker --rows 100000 --seed 7 > s.csv && lmi train -q -t ltu \
+	-f age,tenure_months,prior_spells,ui_recipient,disability,edu -c edu -o sm.csv s.csv' - '' ''
+within() { # TERM TRUE
+	check "seeker-$1" "awk -F, -v t='$1' -v b=$2 '\$1 == t { f = 1; d = \$2 - b; if (d < 0) d = -d
+		if (d > 3 * \$3) { print \$2, \$3; exit 1 } } END { if (!f) exit 1 }' sm.csv"
+}
+within '(Intercept)' -1.5
+within age 0.03
+within tenure_months -0.01
+within prior_spells 0.25
+within ui_recipient -0.4
+within disability 0.7
+within edu=E2 -0.2
+within edu=E3 -0.4
+within edu=E4 -0.6
+within edu=E5 -0.8
+
 # options
 t as-of 0 'train -q -t am -f wt --as-of 2025-06-30 $D/model-mtcars.csv | sed -n 4p | cut -c2-' - \
 	'as_of,2025-06-30,,,,\n'
