@@ -47,17 +47,24 @@ static const char *const usage[] = {
     NULL,
 };
 
+/* clang-format off */
 static const struct option longopts[] = {
-    {"as-of", required_argument, NULL, 'a'},   {"help", no_argument, NULL, 'h'},
-    {"kind", required_argument, NULL, 'k'},    {"quiet", no_argument, NULL, 'q'},
-    {"rejects", required_argument, NULL, 'r'}, {"rules", required_argument, NULL, 'R'},
-    {"version", no_argument, NULL, 'V'},       {NULL, 0, NULL, 0},
+	{ "as-of", required_argument, NULL, 'a' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "kind", required_argument, NULL, 'k' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "rejects", required_argument, NULL, 'r' },
+	{ "rules", required_argument, NULL, 'R' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
 };
+/* clang-format on */
 
 struct run {
 	const char *kind, *rules_dir, *rejects_path, *input;
 	long as_of;
 	int have_as_of, quiet;
+	int vacancy; /* kind is vacancy: add wage_hourly_min and status */
 	struct lmi_rules rules;
 	struct lmi_csv in;
 	struct lmi_csvw out, rej;
@@ -161,7 +168,7 @@ static void join_ids(struct run *r, const struct lmi_verdict *v, enum lmi_severi
 
 static void write_header(struct run *r)
 {
-	int vac = strcmp(r->kind, "vacancy") == 0;
+	int vac = r->vacancy = strcmp(r->kind, "vacancy") == 0;
 
 	r->flags_col = lmi_csv_col(&r->in, "flags");
 	r->wage_col = vac ? lmi_csv_col(&r->in, "wage_hourly_min") : -1;
@@ -180,14 +187,12 @@ static void write_header(struct run *r)
 /* Writes a passing row with its flags, hourly wage and status. */
 static void write_row(struct run *r, const struct lmi_csv_row *row, const struct lmi_verdict *v)
 {
-	int vac = strcmp(r->kind, "vacancy") == 0;
+	int vac = r->vacancy;
 
 	r->buflen = 0;
 	if (r->flags_col >= 0)
 		buf_add(r, row->f[r->flags_col], row->len[r->flags_col]);
 	join_ids(r, v, LMI_SEV_WARN);
-	if (r->buf == NULL)
-		buf_add(r, "", 0);
 	for (size_t i = 0; i < row->n; i++) {
 		if ((int)i == r->flags_col)
 			lmi_csvw_field(&r->out, r->buf, r->buflen);
@@ -257,6 +262,7 @@ static int start(struct run *r)
 		lmi_die_at(r->in.name, r->in.err_line, "%s", r->in.err);
 	if (r->in.header.n == 0)
 		return 0;
+	buf_add(r, "", 0); /* r->buf is never NULL from here on */
 	r->cols = lmi_xmalloc(r->rules.schema->n * sizeof(*r->cols));
 	if (lmi_schema_bind(r->rules.schema, &r->in, r->cols, &missing) != LMI_OK)
 		lmi_die_at(r->in.name, r->in.header.line, "missing column '%s'", missing);
