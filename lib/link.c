@@ -194,7 +194,11 @@ static int compare_vals(enum lmi_link_cmp c, double tol, const struct lmi_link_v
 
 	if (!va->ok || !vb->ok)
 		return -1;
-	same = va->n == vb->n && memcmp(ca, cb, va->n * sizeof(uint32_t)) == 0;
+	if (c != LMI_CMP_NUM && c != LMI_CMP_DATE)
+		same = va->h == vb->h && va->n == vb->n &&
+		       memcmp(ca, cb, va->n * sizeof(uint32_t)) == 0;
+	else
+		same = 0;
 	switch (c) {
 	case LMI_CMP_JW:
 		if (same)
@@ -284,6 +288,10 @@ static int prepare_val(enum lmi_link_cmp c, const char *s, size_t n, struct lmi_
 	}
 	v->off = (uint32_t)*ncp;
 	v->n = (uint32_t)norm_text(s, n, c == LMI_CMP_ID, *cp + *ncp);
+	/* FNV-1a over the code points: unequal hashes skip the memcmp of equal lengths. */
+	v->h = 2166136261u;
+	for (uint32_t i = 0; i < v->n; i++)
+		v->h = (v->h ^ (*cp)[*ncp + i]) * 16777619u;
 	*ncp += v->n;
 	v->ok = v->n > 0;
 	return 0;

@@ -139,6 +139,7 @@ struct lmi_link_block {
 /* A prepared value: code points in the file's arena, or a number or a date. */
 struct lmi_link_val {
 	uint32_t off, n; /* code points; n == 0 and ok == 0 means missing */
+	uint32_t h;      /* hash of the code points */
 	double x;        /* num value, or day number for dates */
 	short y;
 	signed char mo, d;
