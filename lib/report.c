@@ -375,7 +375,7 @@ static void sheet_name(const struct lmi_report *rp, const char *name, char *out,
 {
 	size_t n = 0, chars = 0;
 
-	for (const char *p = name; *p && chars < 28 && n + 4 < size; chars++) {
+	for (const char *p = name; *p && chars < 26 && n + 4 < size; chars++) {
 		unsigned char c = (unsigned char)*p;
 		size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
 
