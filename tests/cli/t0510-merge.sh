@@ -54,16 +54,16 @@ for c in chunk.*; do lmi indicators "$@" --partial -q "$c"; done | lmi merge
 EOT
 
 same() { # NAME FILE ARGS...: single process == split/merge == GNU parallel
-	name=$1 f=$2
+	nm=$1 f=$2
 	shift 2
 	(cd "$W" && lmi indicators "$@" -q "$f") >"$W/single" 2>"$W/single.err"
-	check "$name-nonempty" "test \$(wc -l <single) -gt 5"
-	check "$name-split-13" "sh split.sh $f 13 $* | cmp - single"
-	check "$name-split-1" "sh split.sh $f 1 $* | cmp - single"
+	check "$nm-nonempty" "test \$(wc -l <single) -gt 5"
+	check "$nm-split-13" "sh split.sh $f 13 $* | cmp - single"
+	check "$nm-split-1" "sh split.sh $f 1 $* | cmp - single"
 	if command -v parallel >/dev/null 2>&1; then
-		check "$name-parallel" "parallel --will-cite --pipe --header : -N 3 lmi indicators $* --partial -q <$f | lmi merge | cmp - single"
+		check "$nm-parallel" "parallel --will-cite --pipe --header : -N 3 lmi indicators $* --partial -q <$f | lmi merge | cmp - single"
 	else
-		echo "ok $script/$name-parallel # skip: GNU parallel not installed"
+		echo "ok $script/$nm-parallel # skip: GNU parallel not installed"
 	fi
 }
 same claims c.csv claims --by region_code
