@@ -7,7 +7,9 @@
 # DATE (YYYY-MM-DD) is the as-of date of the run.  Outputs go to OUTDIR/DATE/
 # (default OUTDIR: out): vacancy.csv (canonical, validated, deduplicated),
 # rejects.csv, duplicates.csv, indicators.csv, board.xlsx, board.html and
-# nightly.log.  State that lives across nights stays in OUTDIR: dedup-state.db
+# nightly.log; when LMI_DATA has claims.csv (UI claims, profile ui) also
+# claim.csv, claim-rejects.csv and claim-indicators.csv, and the board shows
+# both.  Without claims.csv the night says so in the log and on stderr.  State that lives across nights stays in OUTDIR: dedup-state.db
 # (lmi dedup --state) and lmi.db (the warehouse, lmi load).
 #
 # Everything is written into OUTDIR/.DATE.tmp.PID first and renamed to
@@ -22,7 +24,9 @@
 # Environment: LMI_DATA (input folder, default data-samples/ of this checkout),
 # LMI_BIN (folder holding lmi, default bin/ of this checkout, else PATH),
 # LMI_KEY_FILE (pseudonymisation key, default LMI_DATA/demo.key),
-# LMI_RULES_DIR (rule tables, default LMI_DATA/rules).
+# LMI_RULES_DIR (rule tables, default LMI_DATA/rules).  When LMI_DATA has
+# indicator-definitions.csv (indicator,definition[,numerator,denominator,source])
+# the report shows those definitions.
 #
 # Example crontab line (02:30 every night, for the day before):
 #   30 2 * * * cd /srv/lmi && sh scripts/nightly.sh "$(date -u -d yesterday +\%F)" /srv/lmi/out
@@ -50,6 +54,8 @@ export PATH
 : "${LMI_RULES_DIR:=$data/rules}"
 export LMI_KEY_FILE LMI_RULES_DIR
 raw=$data/worknet-vacancies.csv
+claims=$data/claims.csv
+defs=$data/indicator-definitions.csv
 
 mkdir -p "$outdir" || exit 1
 outdir=$(cd "$outdir" && pwd)
@@ -111,10 +117,36 @@ step load-vacancy "0" - \
 	lmi load --db "$outdir/lmi.db" --table vacancy --kind vacancy "$work/vacancy.csv"
 step load-indicators "0" - \
 	lmi load --db "$outdir/lmi.db" --table vacancy_indicators "$work/indicators.csv"
-step report "0" - \
-	lmi report --title "Vacancy monitor" --as-of "$date" \
-	--xlsx "$work/board.xlsx" --html "$work/board.html" "$work/indicators.csv"
-rm -f "$work/ingested.csv" "$work/validated.csv"
+have_claims=0
+if [ -r "$claims" ]; then
+	step ingest-claims "0 3" "$work/claim-ingested.csv" \
+		lmi ingest --kind claim --profile ui --key-file "$LMI_KEY_FILE" \
+		--rejects "$work/claim-ingest-rejects.csv" "$claims"
+	step validate-claims "0 3" "$work/claim.csv" \
+		lmi validate --kind claim --as-of "$date" --rules "$LMI_RULES_DIR" \
+		--rejects "$work/claim-rejects.csv" "$work/claim-ingested.csv"
+	step indicators-claims "0" "$work/claim-indicators.csv" \
+		lmi indicators claims --period month --as-of "$date" "$work/claim.csv"
+	step load-claims "0" - \
+		lmi load --db "$outdir/lmi.db" --table claim --kind claim "$work/claim.csv"
+	step load-claim-indicators "0" - \
+		lmi load --db "$outdir/lmi.db" --table claim_indicators "$work/claim-indicators.csv"
+	have_claims=1
+else
+	say "note: no '$claims': the board shows vacancies only"
+	echo "nightly: note: no '$claims': the board shows vacancies only" >&2
+fi
+set --
+if [ -r "$defs" ]; then
+	set -- --definitions "$defs"
+else
+	say "note: no '$defs': the report shows no indicator definitions"
+fi
+# the report's arguments are built in "$@" so that paths with blanks stay whole
+set -- "$@" --xlsx "$work/board.xlsx" --html "$work/board.html" "$work/indicators.csv"
+[ "$have_claims" = 1 ] && set -- "$@" "$work/claim-indicators.csv"
+step report "0" - lmi report --title "Labour-market monitor" --as-of "$date" "$@"
+rm -f "$work/ingested.csv" "$work/validated.csv" "$work/claim-ingested.csv"
 for f in board.html board.xlsx indicators.csv vacancy.csv rejects.csv duplicates.csv; do
 	[ -s "$work/$f" ] || [ "$f" = rejects.csv ] || [ "$f" = duplicates.csv ] ||
 		fail "output $f is missing or empty"

@@ -12,7 +12,7 @@ rows() { python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.ar
 check night-ok "$NIGHTLY 2026-11-25 out >stdout.txt 2>stderr.txt && test -s out/2026-11-25/board.html && test -s out/2026-11-25/board.xlsx && test -s out/2026-11-25/indicators.csv && test -s out/2026-11-25/vacancy.csv && test -s out/2026-11-25/nightly.log && test -f out/dedup-state.db && test -f out/lmi.db && grep -qx 'nightly: 2026-11-25 ok: .*/out/2026-11-25' stdout.txt && test ! -s stderr.txt"
 check night-no-temp-left "test -z \"\$(ls -A out | grep -v -x -e 2026-11-25 -e dedup-state.db -e lmi.db -e 'lmi.db-wal' -e 'lmi.db-shm')\""
 # every step ran and is in the log, in order
-check night-log-steps "grep -o '^[0-9TZ:-]* step [a-z-]*: exit [0-9]' out/2026-11-25/nightly.log | sed 's/^[^ ]* //' | tr '\n' ' ' | grep -qx 'step ingest: exit 0 step validate: exit [03] step dedup: exit 0 step indicators: exit 0 step load-vacancy: exit 0 step load-indicators: exit 0 step report: exit 0 '"
+check night-log-steps "grep -o '^[0-9TZ:-]* step [a-z-]*: exit [0-9]' out/2026-11-25/nightly.log | sed 's/^[^ ]* //' | tr '\n' ' ' | grep -qx 'step ingest: exit 0 step validate: exit [03] step dedup: exit 0 step indicators: exit 0 step load-vacancy: exit 0 step load-indicators: exit 0 step ingest-claims: exit 0 step validate-claims: exit [03] step indicators-claims: exit 0 step load-claims: exit 0 step load-claim-indicators: exit 0 step report: exit 0 '"
 # the warehouse holds exactly the rows of tonight's files
 check night-warehouse-vacancy "test \"\$(sqlite3 out/lmi.db 'select count(*) from vacancy')\" = \"\$(rows out/2026-11-25/vacancy.csv)\""
 check night-warehouse-indicators "test \"\$(sqlite3 out/lmi.db 'select count(*) from vacancy_indicators')\" = \"\$(rows out/2026-11-25/indicators.csv)\""
@@ -36,3 +36,7 @@ chmod +x "$W/fakebin/lmi"
 check fail-late-keeps-old "LMI_BIN=\$W/fakebin $NIGHTLY 2026-11-25 out >/dev/null 2>err.txt; test \$? -eq 1 && test -s out/2026-11-25/board.html && grep -q 'step report exited 1' out/nightly-2026-11-25.failed.log && grep -q 'simulated failure' out/nightly-2026-11-25.failed.log && test -z \"\$(ls -A out | grep tmp)\""
 check usage-bad-date "$NIGHTLY 25-11-2026 out 2>err.txt; test \$? -eq 2 && grep -q 'DATE must be YYYY-MM-DD' err.txt"
 check usage-no-args "$NIGHTLY 2>/dev/null; test \$? -eq 2"
+# without claims.csv the night still runs, and says on stderr that claims were left out
+mkdir -p "$W/noclaims"
+cp "$S/worknet-vacancies.csv" "$S/demo.key" "$W/noclaims/"
+check no-claims-said "LMI_DATA=\$W/noclaims LMI_RULES_DIR=$S/rules $NIGHTLY 2026-11-25 out2 >/dev/null 2>err.txt && grep -q '^nightly: note: no .*claims.csv.: the board shows vacancies only' err.txt && test ! -e out2/2026-11-25/claim.csv && test -s out2/2026-11-25/board.html"
