@@ -345,14 +345,19 @@ static const char *const vac_slots[V_NSLOT] = {
 	"reg_date", "close_date", "until_filled", "status", "status_date", "hires",
 };
 
-static void make_title(struct synth *s, const struct occ *oc, int compact, char *out, size_t n)
+/* A title; "[정규직]" (permanent) only on open-ended types, "[계약직]" in its place otherwise. */
+static void make_title(struct synth *s, const struct occ *oc, int compact, const char *emp_type,
+		       char *out, size_t n)
 {
 	/* Two draws in one argument list would happen in an unspecified order. */
 	size_t pre = uint_below(s, N(title_pre));
 	size_t suf = uint_below(s, N(title_suf));
+	int open_ended = strcmp(emp_type, "10") == 0 || strcmp(emp_type, "11") == 0;
+	const char *p = title_pre[pre];
 
-	snprintf(out, n, "%s%s %s", title_pre[pre], compact ? oc->compact : oc->spaced,
-		 title_suf[suf]);
+	if (!open_ended && strcmp(p, "[정규직] ") == 0)
+		p = "[계약직] ";
+	snprintf(out, n, "%s%s %s", p, compact ? oc->compact : oc->spaced, title_suf[suf]);
 }
 
 static void make_desc(struct synth *s, char *out, size_t n)
@@ -423,10 +428,10 @@ static void vac_original(struct synth *s, struct vac *v, unsigned long long i)
 		      sizeof(v->employer_name));
 	v->occ = unif(s) < 0.6 ? e->occ : (int)uint_below(s, N(occs));
 	oc = &occs[v->occ];
-	make_title(s, oc, unif(s) < 0.5, v->title, sizeof(v->title));
+	v->emp_type = emp_types[pick_w(s, emp_type_w, N(emp_types))];
+	make_title(s, oc, unif(s) < 0.5, v->emp_type, v->title, sizeof(v->title));
 	make_desc(s, v->desc, sizeof(v->desc));
 	v->region = unif(s) < 0.85 ? e->region : pick_region(s);
-	v->emp_type = emp_types[pick_w(s, emp_type_w, N(emp_types))];
 	v->wtype = oc->wtype;
 	v->hours = 40;
 	if (strcmp(v->emp_type, "11") == 0 || strcmp(v->emp_type, "21") == 0) {
@@ -528,7 +533,7 @@ static void vac_duplicate(struct synth *s, struct vac *v, const struct vac *orig
 	snprintf(v->source_id, sizeof(v->source_id), "%s%012llu", source_pre[v->src], i + 1);
 	employer_name(e, 1 + (int)uint_below(s, 4), v->employer_name, sizeof(v->employer_name));
 	if (unif(s) < 0.8)
-		make_title(s, oc, strstr(orig->title, oc->spaced) != NULL, v->title,
+		make_title(s, oc, strstr(orig->title, oc->spaced) != NULL, v->emp_type, v->title,
 			   sizeof(v->title));
 	if (unif(s) < 0.3)
 		make_desc(s, v->desc, sizeof(v->desc));

@@ -104,7 +104,10 @@ col(20) == 1 && col(19) != "" { print "until_filled with a close date"; bad++ }
 col(20) == 0 && col(19) < col(18) { print "close before reg line " NR; bad++ }
 col(21) !~ /^(open|expired|filled|cancelled)$/ { print "status " col(21); bad++ }
 col(21) == "open" && col(19) != "" && col(19) < "2026-11-25" { print "open but closed"; bad++ }
-/남자만|35세 이하|보증금|계약직/ { print "banned wording in a clean row, line " NR; bad++ }
+/남자만|35세 이하|보증금/ { print "banned wording in a clean row, line " NR; bad++ }
+# R11: the title must not contradict the employment type
+col(10) ~ /^1[01]$/ && $5 ~ /계약직|기간제|임시직/ { print "계약직 open-ended, line " NR; bad++ }
+col(10) !~ /^1[01]$/ && $5 ~ /정규직/ { print "정규직 fixed-term, line " NR; bad++ }
 END { exit bad > 0 }
 EOF
 check vacancy-clean-rows 'awk -F, -f vac.awk v.csv'
