@@ -276,6 +276,34 @@ static int load_line(struct lmi_profile *p, struct load_state *ls, char *s, unsi
 	return LMI_OK;
 }
 
+/*
+ * A column read by the person transform holds identifiers: no other rule may
+ * read it, or the identifier would reach the output (or a raw_ column).
+ */
+static int check_person_columns(struct lmi_profile *p)
+{
+	for (size_t i = 0; i < p->schema->n; i++) {
+		const struct lmi_profile_rule *pr = &p->rule[i];
+
+		if (pr->x != LMI_X_PERSON)
+			continue;
+		for (size_t j = 0; j < p->schema->n; j++) {
+			const struct lmi_profile_rule *r = &p->rule[j];
+
+			if (j == i)
+				continue;
+			for (size_t a = 0; a < pr->nsrc; a++)
+				for (size_t b = 0; b < r->nsrc; b++)
+					if (strcmp(pr->src[a], r->src[b]) == 0)
+						return perr(p, r->line, LMI_EPARSE,
+							    "column '%s' holds person identifiers; "
+							    "only the person transform may read it",
+							    r->src[b]);
+		}
+	}
+	return LMI_OK;
+}
+
 int lmi_profile_load(struct lmi_profile *p, const char *path, const char *kind)
 {
 	struct load_state ls = { .kind = kind };
@@ -329,6 +357,8 @@ int lmi_profile_load(struct lmi_profile *p, const char *path, const char *kind)
 		rc = perr(p, 0, LMI_EPARSE, "profile has no [%s] section", kind);
 	if (rc == LMI_OK && ls.identity != 0)
 		rc = apply_identity(p, ls.identity);
+	if (rc == LMI_OK)
+		rc = check_person_columns(p);
 	return rc;
 }
 

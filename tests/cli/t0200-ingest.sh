@@ -249,7 +249,22 @@ check profile-dir-env 'mkdir -p pd && cp ingest-mini.profile pd/zz.profile &&
 	printf "id\nq\n" | LMI_PROFILE_DIR=pd lmi ingest -q -k vacancy -p zz | cut -d, -f2 | tail -1 >a &&
 	test "$(cat a)" = q'
 
+# Files may order their columns differently: each header is bound on its own.
+printf 'date,id\n20260901,a\n' >"$W/o1.csv"
+printf 'id,date\nb,2026.09.02\n' >"$W/o2.csv"
+t column-order-per-file 0 'ingest -q -k vacancy -p ./ingest-mini.profile o1.csv o2.csv | cut -d, -f2,18' \
+	- 'source_id,reg_date\na,2026-09-01\nb,2026-09-02\n' ''
+
 # ---- samples in data-samples/ ----
+# Canonical output read back through the canonical profile keeps every canonical column.
+cat >"$W/same23.py" <<'EOF'
+import csv, sys
+a = [r[:23] for r in csv.reader(open(sys.argv[1], encoding="utf-8"))]
+b = [r[:23] for r in csv.reader(open(sys.argv[2], encoding="utf-8"))]
+sys.exit(0 if a == b and len(a) == 42 else 1)
+EOF
+check sample-round-trip 'lmi ingest -q -k vacancy -p worknet $S/worknet-vacancies.csv >a &&
+	lmi ingest -q -k vacancy -p canonical a >b && python3 same23.py a b'
 check sample-vacancies 'lmi ingest -k vacancy -p worknet $S/worknet-vacancies.csv >a 2>e &&
 	test "$(wc -l <a)" = 42 && grep -q "in=41 out=41 rejected=0" e'
 check sample-vacancies-cp949 'lmi ingest -q -k vacancy -p worknet -e cp949 $S/worknet-vacancies.cp949.csv >a &&

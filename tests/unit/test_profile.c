@@ -42,27 +42,40 @@ static void load_errors(void)
 		int rc;
 		unsigned long line;
 		const char *err;
+		const char *kind;
 	} cases[] = {
 		{ "[vacancy]\ntitle title\n", LMI_EPARSE, 2,
-		  "expected 'FIELD SOURCE TRANSFORM', found 2 words" },
-		{ "[vacancy]\n# c\n\ntitle t upper\n", LMI_EPARSE, 4, "unknown transform 'upper'" },
-		{ "[vacancy]\nnope t text\n", LMI_EPARSE, 2, "unknown vacancy field 'nope'" },
+		  "expected 'FIELD SOURCE TRANSFORM', found 2 words", NULL },
+		{ "[vacancy]\n# c\n\ntitle t upper\n", LMI_EPARSE, 4,
+		  "unknown transform 'upper'", NULL },
+		{ "[vacancy]\nnope t text\n", LMI_EPARSE, 2, "unknown vacancy field 'nope'", NULL },
 		{ "[vacancy]\nwage_hourly_min t num\n", LMI_EPARSE, 2,
-		  "unknown vacancy field 'wage_hourly_min'" },
-		{ "[claim]\nx y z\n", LMI_EPARSE, 0, "profile has no [vacancy] section" },
-		{ "[vacancy]\n[vacancy]\n", LMI_EPARSE, 2, "second [vacancy] section" },
+		  "unknown vacancy field 'wage_hourly_min'", NULL },
+		{ "[claim]\nx y z\n", LMI_EPARSE, 0, "profile has no [vacancy] section", NULL },
+		{ "[vacancy]\n[vacancy]\n", LMI_EPARSE, 2, "second [vacancy] section", NULL },
 		{ "[vacancy]\nedu_min e map:nothing\n", LMI_EPARSE, 2,
-		  "map needs FROM=TO pairs: 'map:nothing'" },
-		{ "[vacancy]\ntitle a||b text\n", LMI_EPARSE, 2, "bad source column list for 'title'" },
+		  "map needs FROM=TO pairs: 'map:nothing'", NULL },
+		{ "[vacancy]\ntitle a||b text\n", LMI_EPARSE, 2,
+		  "bad source column list for 'title'", NULL },
 		{ "[vacancy]\ntitle a b c\n", LMI_EPARSE, 2,
-		  "expected 'FIELD SOURCE TRANSFORM', found 4 words" },
-		{ "[vacancy]\ntitle t te\377xt\n", LMI_EPARSE, 2, "NUL byte or invalid UTF-8" },
+		  "expected 'FIELD SOURCE TRANSFORM', found 4 words", NULL },
+		{ "[vacancy]\ntitle t te\377xt\n", LMI_EPARSE, 2,
+		  "NUL byte or invalid UTF-8", NULL },
+		{ "[vacancy]\ntitle t text\n", LMI_OK, 0, "", NULL },
+		/* The identifier column may not feed another field, even as a raw_ value. */
+		{ "[claim]\nperson_key rrn person\nbirth_year rrn int\n", LMI_EPARSE, 3,
+		  "column 'rrn' holds person identifiers; only the person transform may read it",
+		  "claim" },
+		{ "[claim]\nclaim_id id|rrn text\nperson_key rrn person\n", LMI_EPARSE, 2,
+		  "column 'rrn' holds person identifiers; only the person transform may read it",
+		  "claim" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *path = write_file("e.profile", cases[i].text);
 
-		CHECK_INT(lmi_profile_load(&p, path, "vacancy"), cases[i].rc);
+		CHECK_INT(lmi_profile_load(&p, path, cases[i].kind ? cases[i].kind : "vacancy"),
+			  cases[i].rc);
 		CHECK_INT(p.err_line, cases[i].line);
 		CHECK_STR(p.err, cases[i].err);
 		lmi_profile_release(&p);
@@ -136,7 +149,8 @@ static void transforms(void)
 		  "monthly_wage,ingest_flags\n"
 		  "X1,, a b ,,,,0102,,,,,,,,,,,,,,\n");
 	/* num: 880.0 -> 880, 0.90 -> 0.9, 1e3 -> 1000; "1,5" fails. */
-	CHECK_STR(run("training", "[training]\nplanned_hours h num\n", "h\n880.0\n0.90\n1e3\n\"1,5\"\n"),
+	CHECK_STR(run("training", "[training]\nplanned_hours h num\n",
+		      "h\n880.0\n0.90\n1e3\n\"1,5\"\n"),
 		  "enrollment_id,person_key,course_id,course_round,institution_id,training_type,"
 		  "ncs_code,region_code,start_date,end_date,planned_hours,status,attendance_rate,"
 		  "tuition_total,subsidy,outcome_excluded,employed_3m,employed_6m,employment_date,"
