@@ -53,9 +53,16 @@ export PATH
 : "${LMI_KEY_FILE:=$data/demo.key}"
 : "${LMI_RULES_DIR:=$data/rules}"
 export LMI_KEY_FILE LMI_RULES_DIR
+
+abspath() { # prints $1 as an absolute path (it need not exist)
+	case $1 in /*) echo "$1" ;; *) echo "$(pwd)/$1" ;; esac
+}
+data=$(abspath "$data")
 raw=$data/worknet-vacancies.csv
 claims=$data/claims.csv
 defs=$data/indicator-definitions.csv
+LMI_KEY_FILE=$(abspath "$LMI_KEY_FILE")
+LMI_RULES_DIR=$(abspath "$LMI_RULES_DIR")
 
 mkdir -p "$outdir" || exit 1
 outdir=$(cd "$outdir" && pwd)
@@ -63,6 +70,9 @@ work=$outdir/.$date.tmp.$$
 final=$outdir/$date
 log=$work/nightly.log
 mkdir "$work" || exit 1
+# Work inside the temporary folder with plain file names, so the board, the
+# README sheet and the warehouse's loads table name "vacancy.csv", not a temp path.
+cd "$work" || exit 1
 trap 'rm -rf "$work"' EXIT
 trap 'exit 1' HUP INT TERM
 
@@ -102,35 +112,35 @@ say "nightly $date: input $raw, outputs $final"
 command -v lmi >/dev/null 2>&1 || fail "lmi not found (set LMI_BIN or PATH)"
 [ -r "$raw" ] || fail "cannot read input '$raw'"
 
-step ingest "0 3" "$work/ingested.csv" \
+step ingest "0 3" "ingested.csv" \
 	lmi ingest --kind vacancy --profile worknet --key-file "$LMI_KEY_FILE" \
-	--rejects "$work/ingest-rejects.csv" "$raw"
-step validate "0 3" "$work/validated.csv" \
+	--rejects "ingest-rejects.csv" "$raw"
+step validate "0 3" "validated.csv" \
 	lmi validate --kind vacancy --as-of "$date" --rules "$LMI_RULES_DIR" \
-	--rejects "$work/rejects.csv" "$work/ingested.csv"
-step dedup "0" "$work/vacancy.csv" \
+	--rejects "rejects.csv" "ingested.csv"
+step dedup "0" "vacancy.csv" \
 	lmi dedup --state "$outdir/dedup-state.db" --night "$date" --drop \
-	--rejects "$work/duplicates.csv" "$work/validated.csv"
-step indicators "0" "$work/indicators.csv" \
-	lmi indicators vacancy --by region_code --period month --as-of "$date" "$work/vacancy.csv"
+	--rejects "duplicates.csv" "validated.csv"
+step indicators "0" "indicators.csv" \
+	lmi indicators vacancy --by region_code --period month --as-of "$date" "vacancy.csv"
 step load-vacancy "0" - \
-	lmi load --db "$outdir/lmi.db" --table vacancy --kind vacancy "$work/vacancy.csv"
+	lmi load --db "$outdir/lmi.db" --table vacancy --kind vacancy "vacancy.csv"
 step load-indicators "0" - \
-	lmi load --db "$outdir/lmi.db" --table vacancy_indicators "$work/indicators.csv"
+	lmi load --db "$outdir/lmi.db" --table vacancy_indicators "indicators.csv"
 have_claims=0
 if [ -r "$claims" ]; then
-	step ingest-claims "0 3" "$work/claim-ingested.csv" \
+	step ingest-claims "0 3" "claim-ingested.csv" \
 		lmi ingest --kind claim --profile ui --key-file "$LMI_KEY_FILE" \
-		--rejects "$work/claim-ingest-rejects.csv" "$claims"
-	step validate-claims "0 3" "$work/claim.csv" \
+		--rejects "claim-ingest-rejects.csv" "$claims"
+	step validate-claims "0 3" "claim.csv" \
 		lmi validate --kind claim --as-of "$date" --rules "$LMI_RULES_DIR" \
-		--rejects "$work/claim-rejects.csv" "$work/claim-ingested.csv"
-	step indicators-claims "0" "$work/claim-indicators.csv" \
-		lmi indicators claims --period month --as-of "$date" "$work/claim.csv"
+		--rejects "claim-rejects.csv" "claim-ingested.csv"
+	step indicators-claims "0" "claim-indicators.csv" \
+		lmi indicators claims --period month --as-of "$date" "claim.csv"
 	step load-claims "0" - \
-		lmi load --db "$outdir/lmi.db" --table claim --kind claim "$work/claim.csv"
+		lmi load --db "$outdir/lmi.db" --table claim --kind claim "claim.csv"
 	step load-claim-indicators "0" - \
-		lmi load --db "$outdir/lmi.db" --table claim_indicators "$work/claim-indicators.csv"
+		lmi load --db "$outdir/lmi.db" --table claim_indicators "claim-indicators.csv"
 	have_claims=1
 else
 	say "note: no '$claims': the board shows vacancies only"
@@ -143,12 +153,12 @@ else
 	say "note: no '$defs': the report shows no indicator definitions"
 fi
 # the report's arguments are built in "$@" so that paths with blanks stay whole
-set -- "$@" --xlsx "$work/board.xlsx" --html "$work/board.html" "$work/indicators.csv"
-[ "$have_claims" = 1 ] && set -- "$@" "$work/claim-indicators.csv"
+set -- "$@" --xlsx "board.xlsx" --html "board.html" "indicators.csv"
+[ "$have_claims" = 1 ] && set -- "$@" "claim-indicators.csv"
 step report "0" - lmi report --title "Labour-market monitor" --as-of "$date" "$@"
-rm -f "$work/ingested.csv" "$work/validated.csv" "$work/claim-ingested.csv"
+rm -f ingested.csv validated.csv claim-ingested.csv
 for f in board.html board.xlsx indicators.csv vacancy.csv rejects.csv duplicates.csv; do
-	[ -s "$work/$f" ] || [ "$f" = rejects.csv ] || [ "$f" = duplicates.csv ] ||
+	[ -s "$f" ] || [ "$f" = rejects.csv ] || [ "$f" = duplicates.csv ] ||
 		fail "output $f is missing or empty"
 done
 say "nightly $date: done"
