@@ -156,7 +156,8 @@ static int feed(struct run *run, const char *path, enum lmi_ind_kind kind)
 	struct lmi_csv r;
 	struct lmi_csv_row row;
 	struct lmi_ind_bind b;
-	struct lmi_csv_opts copts = { 0 };
+	/* Repeated headers (chunks joined by a mapper) are skipped, never rejected. */
+	struct lmi_csv_opts copts = { .flags = LMI_CSV_SKIP_HEADERS };
 	int rc = lmi_csv_open(&r, path, &copts);
 
 	if (rc == LMI_OK && r.header.n > 0 && lmi_ind_bind(&run->ind, kind, &r, &b) != LMI_OK) {
