@@ -1081,8 +1081,13 @@ static void check_dates(struct ctx *c)
 		add(c, R4_SPAN, "close_date", val(c, F_CLOSE),
 		    "posting open %ld days, more than %.0f", close - reg, span->max);
 	}
-	if (strcmp(status, "filled") == 0 || strcmp(status, "cancelled") == 0)
-		c->v->status = strcmp(status, "filled") == 0 ? "filled" : "cancelled";
+	/* A status the source set (closed one way or another) stands; open is re-derived. */
+	if (strcmp(status, "filled") == 0)
+		c->v->status = "filled";
+	else if (strcmp(status, "cancelled") == 0)
+		c->v->status = "cancelled";
+	else if (strcmp(status, "expired") == 0)
+		c->v->status = "expired";
 	else if (has_close && close < c->as_of)
 		c->v->status = "expired";
 	else

@@ -50,8 +50,8 @@ struct lmi_violation {
  * nerr and nwarn count all of them, recorded or not).  For vacancies,
  * wage_hourly is wage_min converted to hourly with two decimals ("" when there
  * is no wage) and status is the derived status (R5): the input status when it
- * is filled or cancelled, else "expired" when close_date is before the as-of
- * date, else "open".
+ * is filled, cancelled or expired, else "expired" when close_date is before
+ * the as-of date, else "open".  Two decimals are rounded half away from zero.
  */
 struct lmi_verdict {
 	size_t n;

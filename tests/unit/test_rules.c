@@ -228,6 +228,13 @@ static void test_vacancy_dates(void)
 	CHECK_STR(v.status, "filled");
 	CHECK_STR(vac("status", "cancelled"), "|");
 	CHECK_STR(v.status, "cancelled");
+	/* the source closed it early: expired stands although close_date is ahead */
+	CHECK_STR(vac3("status", "expired", "reg_date", "2025-06-01", "close_date", "2025-07-15"),
+		  "|");
+	CHECK_STR(v.status, "expired");
+	/* "open" in the input is re-derived */
+	CHECK_STR(vac("status", "open"), "|");
+	CHECK_STR(v.status, "expired");
 }
 
 static void test_vacancy_wage(void)
