@@ -550,18 +550,6 @@ out:
 
 /* ---- IRLS ---- */
 
-static double binom_dev(const unsigned char *y, const double *mu, size_t n)
-{
-	double d = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		double q = y[i] ? mu[i] : 1 - mu[i];
-
-		d -= 2 * log(q > 0 ? q : DBL_MIN);
-	}
-	return d;
-}
-
 static double inv_logit(double eta)
 {
 	/* R's binomial()$linkinv clamps eta at +-30 the same way. */
@@ -572,50 +560,82 @@ static double inv_logit(double eta)
 	return 1 / (1 + exp(-eta));
 }
 
+/*
+ * One pass per iteration: each row's eta comes from the current beta (or from R's
+ * starting value mu = (y + 0.5) / 2 before the first solve), giving the deviance of
+ * that beta and the X'WX, X'Wz of the next solve at once.  The factor of the solve
+ * that produced the final beta is kept for the covariance, as R's summary.glm does.
+ */
 int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ctx), void *ctx,
 		   const unsigned char *y, double l2, int pen_first, double *beta, double *cov,
 		   struct lmi_fit_report *rep)
 {
-	gsl_matrix *A = gsl_matrix_alloc(p, p);
+	gsl_matrix *A = gsl_matrix_alloc(p, p), *F = gsl_matrix_alloc(p, p);
 	gsl_vector *b = gsl_vector_alloc(p), *bv = gsl_vector_alloc(p);
-	double *eta = malloc(n * sizeof(*eta)), *mu = malloc(n * sizeof(*mu));
 	double *x = malloc(p * sizeof(*x));
 	size_t *nz = malloc(p * sizeof(*nz));
-	double dev, devold, pen = 0, ybar = 0;
-	int rc = LMI_ENOMEM, conv = 0, iter;
+	double devold = 0, dev = 0, ybar = 0;
+	int rc = LMI_ENOMEM, conv = 0, nsolve = 0;
 
 	gsl_set_error_handler_off();
-	if (A == NULL || b == NULL || bv == NULL || eta == NULL || mu == NULL || x == NULL ||
-	    nz == NULL)
+	if (A == NULL || F == NULL || b == NULL || bv == NULL || x == NULL || nz == NULL)
 		goto out;
-	for (size_t i = 0; i < n; i++) {
-		mu[i] = (y[i] + 0.5) / 2;
-		eta[i] = log(mu[i] / (1 - mu[i]));
+	for (size_t i = 0; i < n; i++)
 		ybar += y[i];
-	}
 	ybar = n ? ybar / (double)n : 0;
-	devold = binom_dev(y, mu, n);
-	for (iter = 1; iter <= LMI_MODEL_MAX_ITER; iter++) {
+	for (;;) {
+		double pen = 0;
+
+		rep->max_abs_eta = 0;
 		gsl_matrix_set_zero(A);
 		gsl_vector_set_zero(b);
+		dev = 0;
 		for (size_t i = 0; i < n; i++) {
-			double w = mu[i] * (1 - mu[i]);
-			double wz = w * eta[i] + (y[i] - mu[i]);
+			double e = 0, mu, w, wz;
 			size_t k = 0;
 
 			row(i, x, ctx);
 			for (size_t j = 0; j < p; j++)
 				if (x[j] != 0)
 					nz[k++] = j;
+			if (nsolve > 0) {
+				for (size_t a = 0; a < k; a++)
+					e += x[nz[a]] * beta[nz[a]];
+				mu = inv_logit(e);
+			} else {
+				mu = (y[i] + 0.5) / 2;
+				e = log(mu / (1 - mu));
+			}
+			dev -= 2 * log(y[i] ? mu : 1 - mu);
+			if (fabs(e) > rep->max_abs_eta)
+				rep->max_abs_eta = fabs(e);
+			w = mu * (1 - mu);
+			wz = w * e + (y[i] - mu);
 			for (size_t a = 0; a < k; a++) {
 				double wxa = w * x[nz[a]];
-				double *ar = gsl_matrix_ptr(A, nz[a], 0);
+				double *ar = A->data + nz[a] * A->tda;
 
 				b->data[nz[a]] += wz * x[nz[a]];
 				for (size_t c = a; c < k; c++)
 					ar[nz[c]] += wxa * x[nz[c]];
 			}
 		}
+		for (size_t j = 0; nsolve > 0 && j < p; j++)
+			if (j > 0 || pen_first)
+				pen += beta[j] * beta[j];
+		rep->dev = dev;
+		dev += l2 * pen;
+		if (!isfinite(dev)) {
+			rc = LMI_EDATA;
+			goto out;
+		}
+		if (nsolve > 0 && fabs(dev - devold) / (fabs(dev) + 0.1) < LMI_MODEL_EPS) {
+			conv = 1;
+			break;
+		}
+		if (nsolve == LMI_MODEL_MAX_ITER)
+			break;
+		devold = dev;
 		for (size_t a = 0; a < p; a++) {
 			for (size_t c = a + 1; c < p; c++)
 				gsl_matrix_set(A, c, a, gsl_matrix_get(A, a, c));
@@ -627,56 +647,33 @@ int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ct
 			rc = LMI_EDATA;
 			goto out;
 		}
-		pen = 0;
-		for (size_t j = 0; j < p; j++) {
+		for (size_t j = 0; j < p; j++)
 			beta[j] = gsl_vector_get(bv, j);
-			if (j > 0 || pen_first)
-				pen += beta[j] * beta[j];
-		}
-		for (size_t i = 0; i < n; i++) {
-			double e = 0;
-
-			row(i, x, ctx);
-			for (size_t j = 0; j < p; j++)
-				e += x[j] * beta[j];
-			eta[i] = e;
-			mu[i] = inv_logit(e);
-		}
-		dev = binom_dev(y, mu, n) + l2 * pen;
-		if (!isfinite(dev)) {
-			rc = LMI_EDATA;
-			goto out;
-		}
-		if (fabs(dev - devold) / (fabs(dev) + 0.1) < LMI_MODEL_EPS) {
-			conv = 1;
-			break;
-		}
-		devold = dev;
+		gsl_matrix_memcpy(F, A);
+		nsolve++;
 	}
-	rep->iter = iter > LMI_MODEL_MAX_ITER ? LMI_MODEL_MAX_ITER : iter;
+	rep->iter = nsolve;
 	rep->converged = conv;
-	rep->dev = binom_dev(y, mu, n);
 	rep->aic = rep->dev + 2.0 * (double)p;
 	rep->n = n;
 	rep->null_dev = 0;
 	for (size_t i = 0; i < n; i++)
 		rep->null_dev -= 2 * (y[i] ? log(ybar) : log(1 - ybar));
 	if (cov != NULL) {
-		if (gsl_linalg_cholesky_invert(A) != GSL_SUCCESS) {
+		if (gsl_linalg_cholesky_invert(F) != GSL_SUCCESS) {
 			rc = LMI_EDATA;
 			goto out;
 		}
 		for (size_t a = 0; a < p; a++)
 			for (size_t c = 0; c < p; c++)
-				cov[a * p + c] = gsl_matrix_get(A, a, c);
+				cov[a * p + c] = gsl_matrix_get(F, a, c);
 	}
 	rc = LMI_OK;
 out:
 	gsl_matrix_free(A);
+	gsl_matrix_free(F);
 	gsl_vector_free(b);
 	gsl_vector_free(bv);
-	free(eta);
-	free(mu);
 	free(x);
 	free(nz);
 	return rc;
@@ -915,17 +912,27 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 	if (beta == NULL || cov == NULL || x == NULL || xtx == NULL)
 		goto out;
 
-	/* Term means and X'X for the singularity check. */
+	/* Term means and X'X for the singularity check (only the nonzero x's of a row). */
+	size_t *nz = malloc(p * sizeof(*nz));
+
+	if (nz == NULL)
+		goto out;
 	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+
 		train_row(i, x, m);
-		for (size_t a = 0; a < p; a++) {
-			m->term[a].mean += x[a];
-			if (x[a] == 0)
-				continue;
-			for (size_t c = a; c < p; c++)
-				*gsl_matrix_ptr(xtx, a, c) += x[a] * x[c];
+		for (size_t a = 0; a < p; a++)
+			if (x[a] != 0)
+				nz[k++] = a;
+		for (size_t a = 0; a < k; a++) {
+			double *r = xtx->data + nz[a] * xtx->tda;
+
+			m->term[nz[a]].mean += x[nz[a]];
+			for (size_t c = a; c < k; c++)
+				r[nz[c]] += x[nz[a]] * x[nz[c]];
 		}
 	}
+	free(nz);
 	for (size_t a = 0; a < p; a++) {
 		m->term[a].mean /= (double)n;
 		for (size_t c = a + 1; c < p; c++)
@@ -973,16 +980,8 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 	}
 	/* Fitted probabilities of 0 or 1 mean quasi-separation by a combination of terms. */
 	if (m->l2 <= 0 && m->fit.warning[0] == '\0') {
-		double maxeta = 0;
+		double maxeta = m->fit.max_abs_eta;
 
-		for (size_t i = 0; i < n; i++) {
-			double e = 0;
-
-			train_row(i, x, m);
-			for (size_t a = 0; a < p; a++)
-				e += x[a] * beta[a];
-			maxeta = fmax(maxeta, fabs(e));
-		}
 		if (maxeta > 30) {
 			size_t big = 1;
 

@@ -64,6 +64,7 @@ struct lmi_fit_report {
 	int converged;
 	double null_dev, dev, aic;
 	unsigned long long n;
+	double max_abs_eta; /* largest |linear predictor| at the final estimates */
 	char warning[512]; /* non-fatal finding (e.g. separation under --l2), or "" */
 };
 
