@@ -153,6 +153,10 @@ static void test_bizno(void)
 	CHECK(!lmi_bizno_valid("123456789a"));
 	CHECK(!lmi_bizno_valid("124-81-00998"));
 	CHECK(!lmi_bizno_valid(""));
+	/* "가나다" is 9 bytes, 3 code points; "a가" 4 bytes, 2 */
+	CHECK_INT(lmi_utf8_len("가나다", 9), 3);
+	CHECK_INT(lmi_utf8_len("a가", 4), 2);
+	CHECK_INT(lmi_utf8_len("", 0), 0);
 }
 
 static void test_vacancy_codes(void)
@@ -274,6 +278,14 @@ static void test_vacancy_wage(void)
 		  "|");
 	CHECK_STR(vac3("reg_date", "2024-03-01", "close_date", "2024-03-31", "wage_min", "2060739"),
 		  "R6|");
+	/* Y 250,800,000 / 2,508 = 100,000 exactly; "300만원" is 3,000,000 / 209 = 14,354.07 */
+	CHECK_STR(vac3("wage_type", "Y", "wage_min", "250800000", "wage_max", ""), "|");
+	CHECK_STR(v.wage_hourly, "100000.00");
+	CHECK_STR(vac("wage_min", "300만원"), "|");
+	CHECK_STR(v.wage_hourly, "14354.07");
+	/* H 10,030.5 is shown with two decimals */
+	CHECK_STR(vac3("wage_type", "H", "wage_min", "10030.5", "wage_max", ""), "|");
+	CHECK_STR(v.wage_hourly, "10030.50");
 	/* missing or negotiable wage: not a violation */
 	CHECK_STR(vac("wage_min", "협의"), "|");
 	CHECK_STR(v.wage_hourly, "");
