@@ -52,6 +52,7 @@ struct ind {
 	size_t ngrp;
 	struct cell *cells;
 	size_t ncell, capcell;
+	unsigned *slot; /* [period][group] -> 1 + index in cells, 0 for none (caps as strides) */
 	unsigned long long uncharted;
 	size_t last_pi, last_gi;
 	/* Filled by finish(): dense [period][group] index into cells, or -1. */
@@ -639,12 +640,23 @@ int lmi_report_row(struct lmi_report *rp, const struct lmi_csv_row *row)
 		rp->uncharted++;
 		return LMI_OK;
 	}
-	if (in->ncell == in->capcell) {
-		in->capcell = in->capcell ? in->capcell * 2 : 64;
-		in->cells = lmi_xrealloc(in->cells, in->capcell * sizeof(*in->cells));
-	}
-	struct cell *ce = &in->cells[in->ncell++];
+	/* A repeated indicator x period x group replaces the earlier cell: memory stays bounded. */
+	if (in->slot == NULL)
+		in->slot = lmi_xcalloc((size_t)LMI_REPORT_MAX_PERIODS * LMI_REPORT_MAX_GROUPS,
+				       sizeof(*in->slot));
+	struct cell *ce;
+	size_t sl = (size_t)pi * LMI_REPORT_MAX_GROUPS + (size_t)gi;
 
+	if (in->slot[sl] > 0) {
+		ce = &in->cells[in->slot[sl] - 1];
+	} else {
+		if (in->ncell == in->capcell) {
+			in->capcell = in->capcell ? in->capcell * 2 : 64;
+			in->cells = lmi_xrealloc(in->cells, in->capcell * sizeof(*in->cells));
+		}
+		ce = &in->cells[in->ncell++];
+		in->slot[sl] = (unsigned)in->ncell;
+	}
 	ce->pi = (unsigned)pi;
 	ce->gi = (unsigned)gi;
 	ce->has = 0;
@@ -793,7 +805,7 @@ static void pivot(struct ind *in)
 
 		c->pi = (unsigned)np[c->pi];
 		c->gi = (unsigned)ng[c->gi];
-		in->dense[c->pi * in->ngrp + c->gi] = (long)i; /* a repeated cell: the last wins */
+		in->dense[c->pi * in->ngrp + c->gi] = (long)i;
 	}
 	free(perm);
 	free(np);
@@ -1531,6 +1543,7 @@ void lmi_report_free(struct lmi_report *rp)
 			free(in->grp[g]);
 		free(in->grp);
 		free(in->cells);
+		free(in->slot);
 		free(in->dense);
 		free(in->head);
 		free(in->head_ok);

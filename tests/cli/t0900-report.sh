@@ -63,6 +63,11 @@ t headline-change 0 "report --quiet --html a.html $FILL $COUNTS && grep -o '&#96
 # the latest-period table: 2 regions with values + 1 suppressed row
 t table-rows 0 "report --quiet --html a.html $FILL && grep -c '^<tr' a.html && grep -c '<tr class=\"supp\">' a.html" - '3\n1\n'
 
+# a repeated indicator x period x group: the last value wins on the board (both rows in the sheet)
+t repeated-cell 0 "report --quiet --html a.html --xlsx a.xlsx && grep -o '<div class=\"big\">[^<]*</div>' a.html && $X a.xlsx | sed -n 3p" \
+	'indicator,period,numerator,denominator,value,ci_low,ci_high,n,note\nx,2026-01,1,,1,,,1,\nx,2026-01,2,,2,,,2,\n' \
+	'<div class="big">2</div>\nx frozen 1 autofilter A1:I3\n'
+
 # Self-contained: no external scripts, styles, fonts or images; one script (ours); a CSP.
 t self-contained 0 "report --quiet --html a.html $FILL $COUNTS && awk 'tolower(\$0) ~ /src=|<link|@import|url\\(/ { n++ } END { print n + 0 }' a.html" - \
 	'0\n'
