@@ -120,16 +120,17 @@ t stdout-full 0 "report --quiet --html a.html $FILL >/dev/full" - '' ''
 # The board in a real browser (Debian package chromium, installed by scripts/install-deps.sh).
 # fill_rate: line chart (3 polylines: 01100, 02100, 11010) + bar chart (2 bars: 11010 is
 # suppressed in 2026-03); new_postings: line chart (1 polyline).  Each chart has one
-# background rect and one axis path: svg=3, path=3, rect=3+2=5, polyline=3+1=4.
+# background rect and one axis path: svg=3, path=3, rect=3+2=5, polyline=3+1=4; no console
+# messages or uncaught errors.
 if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
 	t browser 0 "report --quiet --html a.html $FILL $COUNTS && sh \$LMI_TOP/tests/browser/render.sh a.html . | sed 's/png=[1-9][0-9][0-9][0-9][0-9]*/png=big/'" - \
-		'rendered=ok charts=3 svg=3 path=3 rect=5 polyline=4 png=big\n'
+		'rendered=ok charts=3 svg=3 path=3 rect=5 polyline=4 console=0 png=big\n'
 	# 12 regions over 2 periods: the line chart draws the first 8 series, the bar chart 12 bars
 	awk 'BEGIN { print "indicator,period,region_code,numerator,denominator,value,ci_low,ci_high,n,note";
 		for (p = 1; p <= 2; p++) for (g = 1; g <= 12; g++)
 			printf "r,2026-0%d,%05d,%d,20,%.2f,,,20,\n", p, g, g, g / 20 }' >"$W/many.csv"
 	t browser-many-groups 0 "report --quiet --html a.html many.csv && sh \$LMI_TOP/tests/browser/render.sh a.html . | sed 's/png=[1-9][0-9][0-9][0-9][0-9]*/png=big/'" - \
-		'rendered=ok charts=2 svg=2 path=2 rect=14 polyline=8 png=big\n'
+		'rendered=ok charts=2 svg=2 path=2 rect=14 polyline=8 console=0 png=big\n'
 else
 	echo "ok $script/browser # skipped: no chromium"
 fi
