@@ -932,6 +932,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 {
 	struct lmi_rules_priv *p = c->p;
 	const struct lmi_schema *s = p->schema;
+
 	for (size_t i = 0; i < s->n; i++) {
 		const struct lmi_field *f = &s->fields[i];
 		const char *x = cell(c->row, p->cols[i]);
