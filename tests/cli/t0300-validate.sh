@@ -55,6 +55,16 @@ t all-pass-exit-0 0 "$V -k training" 'enrollment_id,person_key,course_id,start_d
 	'enrollment_id,person_key,course_id,start_date,end_date,status,flags\nE1,p,c,2025-01-01,2025-02-01,completed,\n' \
 	'lmi-validate: in=1 out=1 rejected=0 duplicates=0\n'
 
+t dash-is-stdin 0 "$V -k training -q -" 'enrollment_id,person_key,course_id,start_date,end_date,status\nE1,p,c,2025-01-01,2025-02-01,completed\n' \
+	'enrollment_id,person_key,course_id,start_date,end_date,status,flags\nE1,p,c,2025-01-01,2025-02-01,completed,\n' ''
+check rejects-file-header-only-when-none "printf 'enrollment_id,person_key,course_id,start_date,end_date,status\nE1,p,c,2025-01-01,2025-02-01,completed\n' | \
+	lmi $V -k training -q -r rej.csv >/dev/null && \
+	test \"\$(cat rej.csv)\" = 'line,rule,field,value,message,enrollment_id,person_key,course_id,start_date,end_date,status'"
+t crlf-and-bom 0 "$V -k training -q" '\357\273\277enrollment_id,person_key,course_id,start_date,end_date,status\r\nE1,p,c,2025-01-01,2025-02-01,completed\r\n' \
+	'enrollment_id,person_key,course_id,start_date,end_date,status,flags\nE1,p,c,2025-01-01,2025-02-01,completed,\n' ''
+t wrong-kind 0 "$V -k claim $D/validate-training.csv 2>&1 | sed 's|.*/||'" - \
+	"validate-training.csv:1: missing column 'claim_id'\n"
+
 # added columns: flags appended to an existing column; wage_hourly_min and status replaced
 H='source,source_id,employer_id,employer_name,title,occupation_code,region_code,employment_type,reg_date'
 R='worknet,K1,1248100998,한빛,남자만 채용,133201,11680,10,2025-06-01'
