@@ -828,8 +828,8 @@ static enum lmi_link_cmp infer_cmp(const struct lmi_link *lk, size_t k)
 {
 	const struct lmi_link_field *f = &lk->f[k];
 	const char *name = f->name[0];
-	unsigned long long nonempty = 0, cps = 0;
-	int all_date = 1, all_num = 1, sep = 0;
+	unsigned long long nonempty = 0, cps = 0, dates = 0, nums = 0;
+	int sep = 0, all_date, all_num;
 
 	for (int side = 0; side < 1 + lk->two; side++) {
 		const struct lmi_link_file *fi = &lk->file[side];
@@ -845,16 +845,20 @@ static enum lmi_link_cmp infer_cmp(const struct lmi_link *lk, size_t k)
 			nonempty++;
 			for (size_t j = 0; j < n; j++)
 				cps += ((unsigned char)s[j] & 0xc0) != 0x80;
-			if (all_date && lmi_link_parse_date(s, &y, &m, &d) < 0)
-				all_date = 0;
-			if (strpbrk(s, "-/.") != NULL)
-				sep = 1;
-			if (all_num && parse_number(s, &x) < 0)
-				all_num = 0;
+			if (lmi_link_parse_date(s, &y, &m, &d) == 0) {
+				dates++;
+				if (strpbrk(s, "-/.") != NULL)
+					sep = 1;
+			}
+			if (parse_number(s, &x) == 0)
+				nums++;
 		}
 	}
 	if (nonempty == 0)
 		return LMI_CMP_EXACT;
+	/* Nine in ten is enough: typos in a few values must not change the comparator. */
+	all_date = dates * 10 >= nonempty * 9;
+	all_num = nums * 10 >= nonempty * 9;
 	if (all_date && (sep || name_has(name, "date") || name_has(name, "dob") ||
 			 name_has(name, "birth")))
 		return LMI_CMP_DATE;

@@ -237,8 +237,9 @@ int lmi_link_read(struct lmi_link *lk, int side, struct lmi_csv *r);
 
 /*
  * Chooses default fields when none were given (every other column present in
- * both files: date-like values -> date, names with "year" or "age" and numeric
- * values -> num, "name" -> jw, "id"/"key"/"no"/"number"/"phone" -> id, longer
+ * both files), and comparators for fields given without one: date-like values
+ * (nine in ten) -> date, names with "year" or "age" and numeric values (nine in
+ * ten) -> num, "name" -> jw, "id"/"key"/"no"/"number"/"phone" -> id, longer
  * text -> jw, else exact), default blocking (one pass per id or date field on
  * its whole value, one on the first two jw fields together) when none was
  * given, then forms candidate pairs,

@@ -220,3 +220,11 @@ awk 'BEGIN { s = "xxx"; while (length(s) < 300000) s = s s; s = substr(s, 1, 300
 	print "id,name"; print "1," s; print "2," substr(s, 2) "y"; print "3,zz" }' >"$W/long.csv"
 t long-field 0 "link --id id --fields name:jw,name:id,name:exact --block name:5 --threshold 0 -q long.csv |
 	cut -d, -f1,2,5-" - 'id_a,id_b,gamma_name,gamma_name,gamma_name\n1,2,2,1,0\n'
+
+# Comparator inference tolerates a few bad values: nine dates in ten still make a date
+# field (the bad one is missing, with a warning); codes with leading zeros stay exact.
+printf 'id,dob,code\n1,1985-03-07,01\n2,1985-03-08,02\n3,1985-03-09,03\n4,1985-03-10,01\n5,1985-03-11,02
+6,1985-03-12,03\n7,1985-03-13,01\n8,1985-03-14,02\n9,1985-03-15,03\n10,1985x0316,01\n' >"$W/dates.csv"
+t infer-date 0 "link --id id -q -p p.csv dates.csv >/dev/null && cut -d, -f1,2 p.csv | uniq" - \
+	'field,comparator\n_prior,em\ndob,date\ncode,exact\n' \
+	"lmi-link: dates.csv:11: 1 value(s) of column 'dob' are not a date; compared as missing\n"
