@@ -358,8 +358,9 @@ static void add_row(struct eval *e, const struct lmi_csv *r, const struct lmi_cs
 	struct lmi_score_err se;
 	double p, lp;
 
-	if (strcmp(t, "0") != 0 && strcmp(t, "1") != 0) {
-		lmi_warncap_at(&e->wc, r->name, row->line, "target must be 0 or 1, found '%s'", t);
+	if (lmi_model_target(t) < 0) {
+		lmi_warncap_at(&e->wc, r->name, row->line, "target must be 0 or 1 (or FALSE or TRUE), found '%s'",
+			       t);
 		e->count.rejected++;
 		return;
 	}
@@ -381,7 +382,7 @@ static void add_row(struct eval *e, const struct lmi_csv *r, const struct lmi_cs
 		e->gl[e->n * e->ngroup + g] = (unsigned)l;
 	}
 	e->p[e->n] = p;
-	e->y[e->n++] = t[0] == '1';
+	e->y[e->n++] = (unsigned char)lmi_model_target(t);
 	e->count.out++;
 }
 

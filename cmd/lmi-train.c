@@ -13,14 +13,15 @@
 
 static const char *const usage[] = {
 	"usage: lmi train --target COL --features A,B,... [--categorical A,...] [--ref A=LEVEL]",
-	"                 [--l2 LAMBDA] [--where COL=VALUE] [--missing error|indicator]",
+	"                 [--l2 LAMBDA] [--where COL=VALUE] [--missing error|indicator] [--na TOKEN]",
 	"                 [--tiers low:P,high:P] [--as-of DATE] [--points FILE] [-o MODEL] [FILE]",
 	"",
 	"Fits a logistic regression of the 0/1 column COL on the features by",
 	"iteratively reweighted least squares (as R's glm(family = binomial); GSL",
 	"Cholesky on X'WX) and writes the model as a plain CSV (standard output",
-	"without -o).  Categorical features are one-hot encoded against a reference",
-	"level: the first level in bytewise sorted order unless --ref names one.",
+	"without -o).  COL holds 0/1 (or FALSE/TRUE).  Categorical features are",
+	"one-hot encoded against a reference level: the first level in sorted order",
+	"(numeric when all levels are numbers, else bytewise) unless --ref names one.",
 	"The R-style summary (coefficients, deviances, AIC, iterations) goes to",
 	"standard error.  Separation, singular design and non-convergence stop with",
 	"a message naming the term.",
@@ -32,6 +33,7 @@ static const char *const usage[] = {
 	"  -r, --ref A=LEVEL       reference level of categorical A (repeatable)",
 	"      --l2 LAMBDA         ridge penalty (LAMBDA/2) * sum(beta^2), intercept unpenalised",
 	"  -w, --where COL=VALUE   fit only rows whose COL equals VALUE (repeatable, ANDed)",
+	"      --na TOKEN          a field equal to TOKEN (e.g. NA) is missing too (recorded)",
 	"      --missing MODE      error (default): an empty feature is an error;",
 	"                          indicator: impute the mean and add a 'A:missing' term",
 	"      --tiers low:P,high:P  tier thresholds kept in the model (default low:0.2,high:0.5)",
@@ -54,6 +56,7 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "l2", required_argument, NULL, 'L' },
 	{ "missing", required_argument, NULL, 'M' },
+	{ "na", required_argument, NULL, 'N' },
 	{ "output", required_argument, NULL, 'o' },
 	{ "points", required_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -67,6 +70,7 @@ static const struct option longopts[] = {
 
 struct opts {
 	const char *target, *features, *categorical, *output, *points, *as_of, *tiers, *missing;
+	const char *na;
 	const char *refs[MAX_OPT_LIST];
 	size_t nrefs;
 	struct lmi_where where[MAX_OPT_LIST];
@@ -114,6 +118,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (strcmp(optarg, "error") != 0 && strcmp(optarg, "indicator") != 0)
 				lmi_usage_error(usage, "--missing is 'error' or 'indicator'");
 			o->missing = optarg;
+			break;
+		case 'N': /* missing-value token */
+			o->na = optarg;
 			break;
 		case 'o':
 			o->output = optarg;
@@ -232,6 +239,8 @@ int main(int argc, char **argv)
 		lmi_usage_error(usage, "--tiers wants low:P,high:P with 0 < low <= high < 1");
 	if (o.as_of)
 		snprintf(m.as_of, sizeof(m.as_of), "%s", o.as_of);
+	if (o.na)
+		m.na = lmi_xstrdup(o.na);
 
 	collect(&m, &o, optind < argc ? argv[optind] : "-", &nin);
 	if (lmi_model_fit(&m, err, sizeof(err)) != LMI_OK)

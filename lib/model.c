@@ -285,6 +285,7 @@ void lmi_model_release(struct lmi_model *m)
 	free(m->feat);
 	free(m->term);
 	free(m->target);
+	free(m->na);
 	free(m->vals);
 	free(m->y);
 	memset(m, 0, sizeof(*m));
@@ -313,6 +314,21 @@ int lmi_model_bind(struct lmi_model *m, const struct lmi_csv *r, int need_target
 
 /* ---- collecting training rows ---- */
 
+int lmi_model_target(const char *s)
+{
+	if (strcmp(s, "0") == 0 || strcmp(s, "FALSE") == 0)
+		return 0;
+	if (strcmp(s, "1") == 0 || strcmp(s, "TRUE") == 0)
+		return 1;
+	return -1;
+}
+
+/* Returns 1 when a field of length n is missing: empty, or the --na token. */
+static int is_missing(const struct lmi_model *m, const char *s, size_t n)
+{
+	return n == 0 || (m->na != NULL && strcmp(s, m->na) == 0);
+}
+
 int lmi_model_add(struct lmi_model *m, const struct lmi_csv_row *row, char *err, size_t errsz)
 {
 	const char *t = row->f[m->target_col];
@@ -335,15 +351,14 @@ int lmi_model_add(struct lmi_model *m, const struct lmi_csv_row *row, char *err,
 		m->y = ny;
 		m->rowcap = cap;
 	}
-	if (strcmp(t, "0") == 0) {
-		m->y[m->nrows] = 0;
-	} else if (strcmp(t, "1") == 0) {
-		m->y[m->nrows] = 1;
+	if (lmi_model_target(t) >= 0) {
+		m->y[m->nrows] = (unsigned char)lmi_model_target(t);
 	} else if (*t == '\0') {
 		seterr(err, errsz, "target '%s' is missing", m->target);
 		return LMI_EPARSE;
 	} else {
-		seterr(err, errsz, "target '%s' must be 0 or 1, found '%s'", m->target, t);
+		seterr(err, errsz, "target '%s' must be 0 or 1 (or FALSE or TRUE), found '%s'",
+		       m->target, t);
 		return LMI_EPARSE;
 	}
 	v = &m->vals[m->nrows * m->nfeat];
@@ -353,7 +368,7 @@ int lmi_model_add(struct lmi_model *m, const struct lmi_csv_row *row, char *err,
 		size_t n = row->len[f->col];
 		long l;
 
-		if (n == 0) {
+		if (is_missing(m, s, n)) {
 			if (m->missing == LMI_MISSING_ERROR) {
 				seterr(err, errsz, "feature '%s' is missing (see --missing)",
 				       f->name);
@@ -495,24 +510,29 @@ static void train_row(size_t i, double *x, void *ctx)
 		expand(&m->feat[j], v[j], x);
 }
 
-static int cmp_level(const void *a, const void *b, void *ctx)
-{
-	char **lv = ctx;
+struct level_order {
+	char **lv;
+	const double *num; /* the levels' numeric values when all are numbers, else NULL */
+};
 
-	return strcmp(lv[*(const size_t *)a], lv[*(const size_t *)b]);
+static int cmp_level(size_t a, size_t b, const struct level_order *o)
+{
+	if (o->num != NULL && o->num[a] != o->num[b])
+		return o->num[a] < o->num[b] ? -1 : 1;
+	return strcmp(o->lv[a], o->lv[b]);
 }
 
-/* Stable merge sort of an index array by level string (qsort_r is not portable). */
-static void sort_idx(size_t *idx, size_t n, char **lv, size_t *tmp)
+/* Stable merge sort of an index array by level (qsort_r is not portable). */
+static void sort_idx(size_t *idx, size_t n, const struct level_order *o, size_t *tmp)
 {
 	if (n < 2)
 		return;
-	sort_idx(idx, n / 2, lv, tmp);
-	sort_idx(idx + n / 2, n - n / 2, lv, tmp);
+	sort_idx(idx, n / 2, o, tmp);
+	sort_idx(idx + n / 2, n - n / 2, o, tmp);
 	size_t i = 0, j = n / 2, k = 0;
 
 	while (i < n / 2 && j < n)
-		tmp[k++] = cmp_level(&idx[j], &idx[i], lv) < 0 ? idx[j++] : idx[i++];
+		tmp[k++] = cmp_level(idx[j], idx[i], o) < 0 ? idx[j++] : idx[i++];
 	while (i < n / 2)
 		tmp[k++] = idx[i++];
 	while (j < n)
@@ -520,21 +540,30 @@ static void sort_idx(size_t *idx, size_t n, char **lv, size_t *tmp)
 	memcpy(idx, tmp, n * sizeof(*idx));
 }
 
-/* Sorts f's levels bytewise and returns old->new index map in *map (malloc'd). */
+/*
+ * Sorts f's levels as R orders factor levels read from a CSV: numerically when every
+ * level is a number (so "4" < "10"), else bytewise (the C locale).  Returns the
+ * old->new index map in *map (malloc'd).
+ */
 static int sort_levels(struct lmi_model_feature *f, size_t **map)
 {
 	size_t n = f->nlevels;
 	size_t *idx = malloc((n + 1) * sizeof(*idx));
 	size_t *tmp = malloc((n + 1) * sizeof(*tmp));
 	char **lv = malloc((n + 1) * sizeof(*lv));
+	double *num = malloc((n + 1) * sizeof(*num));
+	struct level_order o = { f->levels, num };
 	int rc = LMI_ENOMEM;
 
 	*map = malloc((n + 1) * sizeof(**map));
-	if (idx == NULL || tmp == NULL || lv == NULL || *map == NULL)
+	if (idx == NULL || tmp == NULL || lv == NULL || num == NULL || *map == NULL)
 		goto out;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		idx[i] = i;
-	sort_idx(idx, n, f->levels, tmp);
+		if (o.num != NULL && lmi_model_num(f->levels[i], &num[i]) != LMI_OK)
+			o.num = NULL;
+	}
+	sort_idx(idx, n, &o, tmp);
 	for (size_t i = 0; i < n; i++) {
 		lv[i] = f->levels[idx[i]];
 		(*map)[idx[i]] = i;
@@ -542,6 +571,7 @@ static int sort_levels(struct lmi_model_feature *f, size_t **map)
 	memcpy(f->levels, lv, n * sizeof(*lv));
 	rc = hash_rebuild(f, f->hcap ? f->hcap : 16);
 out:
+	free(num);
 	free(idx);
 	free(tmp);
 	free(lv);
@@ -1049,6 +1079,8 @@ int lmi_model_write(const struct lmi_model *m, FILE *fp)
 	snprintf(a, sizeof(a), "%llu", m->fit.n);
 	put_row(&w, (const char *const[]){ "@n", a }, 2);
 	put_row(&w, (const char *const[]){ "@missing", m->missing ? "indicator" : "error" }, 2);
+	if (m->na != NULL)
+		put_row(&w, (const char *const[]){ "@na", m->na }, 2);
 	snprintf(a, sizeof(a), "%.15g", m->l2);
 	put_row(&w, (const char *const[]){ "@l2", a }, 2);
 	snprintf(a, sizeof(a), "%.15g", m->tier_low);
@@ -1167,6 +1199,11 @@ static int read_meta(struct lmi_model *m, const struct lmi_csv_row *row, char *e
 	} else if (strcmp(k, "@missing") == 0) {
 		m->missing = strcmp(row->f[1], "indicator") == 0 ? LMI_MISSING_INDICATOR
 								  : LMI_MISSING_ERROR;
+	} else if (strcmp(k, "@na") == 0) {
+		free(m->na);
+		m->na = dupstr(row->f[1], row->len[1]);
+		if (m->na == NULL)
+			return LMI_ENOMEM;
 	} else if (strcmp(k, "@l2") == 0) {
 		if (lmi_model_num(row->f[1], &m->l2) != LMI_OK)
 			goto bad;
@@ -1344,7 +1381,7 @@ int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, do
 		const char *s = row->f[f->col];
 		double bx = 0, v;
 
-		if (row->len[f->col] == 0) {
+		if (is_missing(m, s, row->len[f->col])) {
 			if (f->tmiss < 0) {
 				e->rule = "missing";
 				goto bad;
@@ -1542,7 +1579,9 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		}
 		prev = best;
 		name = m->feat[best].name;
-		v = row->len[m->feat[best].col] ? row->f[m->feat[best].col] : "(missing)";
+		v = row->f[m->feat[best].col];
+		if (is_missing(m, v, row->len[m->feat[best].col]))
+			v = "(missing)";
 		snprintf(num, sizeof(num), " %+.2f", contrib[best] + 0.0);
 		if (r > 0)
 			rc = buf_add(buf, cap, &len, "; ", 2);

@@ -77,6 +77,7 @@ struct lmi_model {
 	size_t nterm;
 	double l2;
 	enum lmi_model_missing missing;
+	char *na; /* a field equal to this (besides the empty one) is missing; NULL for none */
 	double tier_low, tier_high;
 	char as_of[32]; /* training date written to the file, "" to omit */
 	struct lmi_fit_report fit;
@@ -194,6 +195,9 @@ long lmi_model_level_intern(struct lmi_model_feature *f, const char *s, size_t n
  */
 int lmi_model_levels_sort(struct lmi_model_feature *f, size_t **map);
 void lmi_model_levels_release(struct lmi_model_feature *f);
+
+/* Returns the outcome 0 or 1 for "0"/"FALSE" and "1"/"TRUE" (R's logicals), else -1. */
+int lmi_model_target(const char *s);
 
 /* Parses a decimal number (whole string, finite).  Returns LMI_OK or LMI_EPARSE. */
 int lmi_model_num(const char *s, double *v);

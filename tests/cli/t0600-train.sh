@@ -89,6 +89,24 @@ near c5-missing-se m5.csv hp:missing 3 8.2019184336288
 near c5-wt-est m5.csv wt 2 -7.7974687086291
 check c5-impute-mean "grep -qx @feature,hp,numeric,,145.2, m5.csv"
 check c5-mode-recorded "grep -qx '@missing,indicator,,,,' m5.csv"
+# --na NA: R's write.csv writes NA for missing; the same fit, and the token is recorded
+sed "s/,,/,NA,/" "$D/model-mtcars-na.csv" >"$W/na.csv"
+t na-token 0 'train -q -t am -f wt,hp --missing indicator --na NA -o m5na.csv na.csv &&
+	grep -c "^@na,NA," m5na.csv' - '1\n' ''
+near c5-na-missing-est m5na.csv hp:missing 2 -0.5309599883603
+near c5-na-hp-se m5na.csv hp 3 0.0233589900481
+t na-token-scored 0 'score -m m5na.csv -k 0 na.csv | wc -l' - '33\n' \
+	'lmi-score: in=32 out=32 rejected=0 duplicates=0\n'
+# R's logical outcome: FALSE/TRUE are 0/1 (am recoded in a copy; the same fit as case 1)
+sed '1!s/,0,\([345]\),\([0-9]*\)$/,FALSE,\1,\2/; 1!s/,1,\([345]\),\([0-9]*\)$/,TRUE,\1,\2/' \
+	"$D/model-mtcars.csv" >"$W/lg.csv"
+t logical-target 0 'train -q -t am -f wt,hp -o ml.csv lg.csv && grep -c TRUE lg.csv' - '13\n' ''
+near c1-logical-wt-est ml.csv wt 2 -8.0834751824446
+# categorical levels that are all numbers sort numerically, as R's factor(): ref 4 before 10
+t numeric-levels 0 'train -q -t y -f g -c g | grep "^g=" | cut -d, -f1' \
+	'y,g\n0,10\n1,10\n1,10\n0,4\n1,4\n0,4\n0,9\n1,9\n' 'g=9\ng=10\n' ''
+t numeric-levels-ref 0 'train -q -t y -f g -c g | grep "^@feature" | cut -c2-' \
+	'y,g\n0,10\n1,10\n1,10\n0,4\n1,4\n0,4\n0,9\n1,9\n' 'feature,g,categorical,4,,\n' ''
 
 # case 6: --l2 1 against R's optim(BFGS) on the penalised log-likelihood (1e-6 relative)
 t ridge 0 'train -q -t am -f wt,hp --l2 1 -o m6.csv $D/model-mtcars.csv' - '' ''
@@ -140,7 +158,7 @@ t stdin 0 'train -q -t am -f wt < $D/model-mtcars.csv | grep -c .' - '11\n'
 
 # data problems, named by term and line
 t target-not-binary 1 'train -t y -f x' 'y,x\n0,1\n2,3\n' '' \
-	"lmi-train: <stdin>:3: target 'y' must be 0 or 1, found '2'\n"
+	"lmi-train: <stdin>:3: target 'y' must be 0 or 1 (or FALSE or TRUE), found '2'\n"
 t target-missing 1 'train -t y -f x' 'y,x\n,1\n' '' "lmi-train: <stdin>:2: target 'y' is missing\n"
 t not-a-number 1 'train -t y -f x' 'y,x\n0,1\n1,abc\n' '' \
 	"lmi-train: <stdin>:3: feature 'x' is not a number: 'abc'\n"

@@ -91,7 +91,7 @@ t group-not-feature 0 'evaluate -q -m $D/model-hand.csv -g sex | grep -E "^sex,m
 # 29 card rows: header, 2 thresholds, 25 metrics of the one row left, HL undefined (n < 10)
 t rejected 3 'evaluate -m $D/model-hand.csv > c.csv; rc=$?; grep -c . c.csv; exit $rc' \
 	'ltu,age,ui,edu\n1,52,1,mid\n2,30,0,high\n0,20,9,mid\n' '29\n' \
-	"lmi-evaluate: <stdin>:3: target must be 0 or 1, found '2'
+	"lmi-evaluate: <stdin>:3: target must be 0 or 1 (or FALSE or TRUE), found '2'
 lmi-evaluate: <stdin>:4: cannot score: unknown_level '9' of 'ui'
 lmi-evaluate: in=3 out=1 rejected=2 duplicates=0\n"
 t no-target-column 1 'evaluate -m $D/model-hand.csv' 'age,ui,edu\n1,0,mid\n' '' \
