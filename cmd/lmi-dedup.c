@@ -33,8 +33,8 @@ static const char *const usage[] = {
 	"Normalisation: (주) 주식회사 ㈜ Co. Ltd. Inc. and spacing, case and full width",
 	"in names; bracketed tags like [급구] (모집) 【】 and urgency words in titles.",
 	"",
-	"Memory: the rows are spooled to a temporary file (or the named FILE is read",
-	"twice); in memory each posting costs about 120 bytes plus 4 per title n-gram",
+	"Memory: the rows are spooled to an unlinked temporary file in TMPDIR; in",
+	"memory each posting costs about 120 bytes plus 4 per title n-gram",
 	"and its source:source_id, and each exact key at most 48 bytes in the hash",
 	"sets (16-byte slots, load 3/8 to 3/4): about 240 bytes per posting in all",
 	"(1M lmi synth postings: 240 MB).  Near-duplicate work is bounded: each row",
@@ -95,9 +95,7 @@ struct run {
 	struct lmi_count count;
 	int col[C_N];
 	int acol[LMI_DEDUP_NATTR];
-	int spool_fd;       /* unlinked temporary file holding the rows, or -1 */
-	unsigned long *line; /* input line of each row when spooled */
-	char spool_name[64];
+	FILE *spool;        /* unlinked temporary file holding the rows (binary) */
 	uint64_t night_hash;
 };
 
@@ -202,23 +200,115 @@ static int shard_rows(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 	return rc;
 }
 
-/* Pass 1: features of every row into u->d; rows spooled when the input cannot be re-read. */
+/*
+ * The spool: every row as line (8 bytes), field count (4), field lengths (4
+ * each) and the field bytes, each with a NUL.  Reading it back needs no CSV
+ * parsing, and it works for standard input, which cannot be read twice.
+ */
+static FILE *spool_create(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char name[4096];
+	FILE *fp;
+	int fd;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "/tmp";
+	if (snprintf(name, sizeof(name), "%s/lmi-dedup.XXXXXX", dir) >= (int)sizeof(name))
+		lmi_die("TMPDIR is too long");
+	fd = mkstemp(name);
+	if (fd < 0)
+		lmi_die_errno("cannot create a temporary file in '%s'", dir);
+	unlink(name);
+	fp = fdopen(fd, "w+");
+	if (fp == NULL)
+		lmi_die_errno("cannot open a temporary file");
+	return fp;
+}
+
+/* Appends one row to the spool through buf (grown as needed, freed by the caller). */
+static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_t *cap)
+{
+	uint64_t line = row->line;
+	uint32_t n = (uint32_t)row->n, len;
+	size_t need = 12 + 4 * row->n, at;
+
+	for (size_t i = 0; i < row->n; i++)
+		need += row->len[i] + 1;
+	if (need > *cap) {
+		*cap = need * 2;
+		*buf = lmi_xrealloc(*buf, *cap);
+	}
+	memcpy(*buf, &line, 8);
+	memcpy(*buf + 8, &n, 4);
+	at = 12;
+	for (size_t i = 0; i < row->n; i++, at += 4) {
+		len = (uint32_t)row->len[i];
+		memcpy(*buf + at, &len, 4);
+	}
+	for (size_t i = 0; i < row->n; i++) {
+		memcpy(*buf + at, row->f[i], row->len[i] + 1);
+		at += row->len[i] + 1;
+	}
+	fwrite(*buf, 1, at, fp);
+}
+
+struct spool_row {
+	struct lmi_csv_row row;
+	uint32_t *len32;
+	char *buf;
+	size_t ncap, bcap;
+};
+
+/* Reads the next spooled row; returns 1, or 0 at the end or on a read error (ferror). */
+static int spool_get(FILE *fp, struct spool_row *s)
+{
+	uint64_t line;
+	uint32_t n;
+	size_t total = 0;
+
+	if (fread(&line, sizeof(line), 1, fp) != 1 || fread(&n, sizeof(n), 1, fp) != 1 ||
+	    n > LMI_CSV_MAX_FIELDS)
+		return 0;
+	if (n > s->ncap) {
+		s->ncap = n;
+		s->len32 = lmi_xrealloc(s->len32, n * sizeof(*s->len32));
+		s->row.f = lmi_xrealloc(s->row.f, n * sizeof(*s->row.f));
+		s->row.len = lmi_xrealloc(s->row.len, n * sizeof(*s->row.len));
+	}
+	if (fread(s->len32, sizeof(*s->len32), n, fp) != n)
+		return 0;
+	for (uint32_t i = 0; i < n; i++)
+		total += (size_t)s->len32[i] + 1;
+	if (total > s->bcap) {
+		s->bcap = total;
+		s->buf = lmi_xrealloc(s->buf, total);
+	}
+	if (fread(s->buf, 1, total, fp) != total)
+		return 0;
+	total = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		s->row.f[i] = s->buf + total;
+		s->row.len[i] = s->len32[i];
+		total += (size_t)s->len32[i] + 1;
+	}
+	s->row.n = n;
+	s->row.line = (unsigned long)line;
+	return 1;
+}
+
+/* Pass 1: features of every row into u->d, and the row into the spool. */
 static int read_rows(struct run *u, struct lmi_csv *r)
 {
 	struct lmi_csv_row row;
 	struct lmi_dedup_rec rec;
-	struct lmi_csvw sw;
-	FILE *sp = NULL;
-	size_t lcap = 0;
+	static char spool_buf[1 << 20];
+	char *rec_buf = NULL;
+	size_t rec_cap = 0;
 	int rc;
 
-	if (u->spool_fd >= 0) {
-		sp = fdopen(dup(u->spool_fd), "w");
-		if (sp == NULL)
-			lmi_die_errno("cannot write temporary file");
-		lmi_csvw_init(&sw, sp, ',');
-		lmi_csvw_row(&sw, &r->header);
-	}
+	u->spool = spool_create();
+	setvbuf(u->spool, spool_buf, _IOFBF, sizeof(spool_buf));
 	while ((rc = lmi_csv_next(r, &row)) == 1) {
 		make_rec(u, &row, &rec);
 		rc = lmi_dedup_add(&u->d, &rec);
@@ -228,21 +318,12 @@ static int read_rows(struct run *u, struct lmi_csv *r)
 			for (size_t i = 0; i < row.n; i++)
 				u->night_hash = lmi_norm_hash(u->night_hash ^ row.len[i], row.f[i],
 							      row.len[i]);
-		if (sp != NULL) {
-			if (u->count.in >= lcap) {
-				lcap = lcap ? lcap * 2 : 4096;
-				u->line = lmi_xrealloc(u->line, lcap * sizeof(*u->line));
-			}
-			u->line[u->count.in] = row.line;
-			lmi_csvw_row(&sw, &row);
-		}
+		spool_put(u->spool, &row, &rec_buf, &rec_cap);
 		u->count.in++;
 	}
-	if (sp != NULL) {
-		if (lmi_csvw_flush(&sw) != LMI_OK || fclose(sp) != 0)
-			lmi_die_errno("cannot write temporary file");
-		lmi_csvw_release(&sw);
-	}
+	free(rec_buf);
+	if (fflush(u->spool) != 0 || ferror(u->spool) || fseek(u->spool, 0, SEEK_SET) != 0)
+		lmi_die_errno("cannot write a temporary file");
 	return rc;
 }
 
@@ -285,7 +366,7 @@ static int put_reject(const struct run *u, struct lmi_csvw *rj, const struct lmi
 {
 	char num[32];
 
-	snprintf(num, sizeof(num), "%lu", u->line != NULL ? u->line[i] : row->line);
+	snprintf(num, sizeof(num), "%lu", row->line);
 	lmi_csvw_str(rj, num);
 	lmi_csvw_str(rj, "DUP");
 	lmi_csvw_str(rj, "dup_cluster");
@@ -294,45 +375,38 @@ static int put_reject(const struct run *u, struct lmi_csvw *rj, const struct lmi
 	return lmi_csvw_row(rj, row);
 }
 
-/* Pass 2: re-reads the rows and writes them with their cluster. */
-static int write_rows(struct run *u, const char *path, const struct lmi_csv_opts *opts,
-		      struct lmi_csvw *w, struct lmi_csvw *rj)
+/* Pass 2: reads the spooled rows back and writes them with their cluster. */
+static int write_rows(struct run *u, const struct lmi_csv_row *header, struct lmi_csvw *w,
+		      struct lmi_csvw *rj)
 {
 	static const char *const cols[] = { "line", "rule", "field", "value", "message" };
-	struct lmi_csv r;
-	struct lmi_csv_row row;
+	struct spool_row s = { 0 };
 	size_t i = 0, n = lmi_dedup_count(&u->d);
-	int rc = lmi_csv_open(&r, path, opts);
+	int rc = put_row(u, w, header, "dup_cluster", "is_canonical");
 
-	if (rc == LMI_OK) {
-		put_row(u, w, &r.header, "dup_cluster", "is_canonical");
-		if (rj != NULL) {
-			for (size_t k = 0; k < 5; k++)
-				lmi_csvw_str(rj, cols[k]);
-			lmi_csvw_row(rj, &r.header);
-		}
+	if (rj != NULL) {
+		for (size_t k = 0; k < 5; k++)
+			lmi_csvw_str(rj, cols[k]);
+		lmi_csvw_row(rj, header);
 	}
-	while (rc == LMI_OK && i < n) {
-		rc = lmi_csv_next(&r, &row);
-		if (rc != 1)
-			break;
+	for (; rc == LMI_OK && i < n && spool_get(u->spool, &s); i++) {
 		if (!u->drop || lmi_dedup_is_canonical(&u->d, i)) {
-			rc = put_row(u, w, &row, lmi_dedup_label(&u->d, i),
+			rc = put_row(u, w, &s.row, lmi_dedup_label(&u->d, i),
 				     lmi_dedup_is_canonical(&u->d, i) ? "1" : "0");
 			u->count.out++;
 		} else {
-			rc = rj != NULL ? put_reject(u, rj, &row, i) : LMI_OK;
+			rc = rj != NULL ? put_reject(u, rj, &s.row, i) : LMI_OK;
 			u->count.duplicates++;
 		}
-		i++;
 	}
-	if (rc < 0 && r.err[0] != '\0')
-		lmi_warn_at(r.name, r.err_line, "%s", r.err);
-	else if (rc < 0)
+	free(s.len32);
+	free(s.buf);
+	free(s.row.f);
+	free(s.row.len);
+	if (rc < 0)
 		lmi_warn_errno("cannot write output");
 	else if (i != n)
-		lmi_warn("'%s' changed while it was read", u->path);
-	lmi_csv_close(&r);
+		lmi_warn_errno("cannot read back a temporary file");
 	return rc < 0 || i != n ? LMI_EDATA : LMI_OK;
 }
 
@@ -441,39 +515,18 @@ static void open_state(struct run *u, struct lmi_dedup_state *st, char *night, s
 		lmi_die("%s: %s", u->state, st->err);
 }
 
-/* Reading stdin or a pipe twice is impossible: spool it to an unlinked temporary file. */
-static const char *second_pass_path(struct run *u)
-{
-	struct stat sb;
-	const char *dir = getenv("TMPDIR");
-
-	u->spool_fd = -1;
-	if (u->path != NULL && strcmp(u->path, "-") != 0 && stat(u->path, &sb) == 0 &&
-	    S_ISREG(sb.st_mode))
-		return u->path;
-	snprintf(u->spool_name, sizeof(u->spool_name), "%s/lmi-dedup.XXXXXX",
-		 dir != NULL && *dir != '\0' && strlen(dir) < 40 ? dir : "/tmp");
-	u->spool_fd = mkstemp(u->spool_name);
-	if (u->spool_fd < 0)
-		lmi_die_errno("cannot create a temporary file in '%s'", u->spool_name);
-	unlink(u->spool_name);
-	snprintf(u->spool_name, sizeof(u->spool_name), "/dev/fd/%d", u->spool_fd);
-	return u->spool_name;
-}
-
 /* The dedup proper: pass 1, state, clusters, pass 2, reports, state save. */
-static int dedup(struct run *u, struct lmi_csv *r, const struct lmi_csv_opts *opts,
-		 struct lmi_csvw *w)
+static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 {
 	struct lmi_dedup_state st = { 0 };
 	struct lmi_csvw rj;
 	FILE *rjf = NULL;
 	char night[128];
-	const char *again = second_pass_path(u);
 	int rc = read_rows(u, r);
 
 	if (rc < 0) {
 		lmi_warn_at(r->name, r->err_line, "%s", r->err);
+		fclose(u->spool);
 		return LMI_EDATA;
 	}
 	if (u->state != NULL)
@@ -486,7 +539,8 @@ static int dedup(struct run *u, struct lmi_csv *r, const struct lmi_csv_opts *op
 			lmi_die_errno("cannot open '%s'", u->rejects);
 		lmi_csvw_init(&rj, rjf, ',');
 	}
-	rc = write_rows(u, again, opts, w, rjf ? &rj : NULL);
+	rc = write_rows(u, &r->header, w, rjf ? &rj : NULL);
+	fclose(u->spool);
 	if (rjf != NULL) {
 		if (lmi_csvw_flush(&rj) != LMI_OK || fclose(rjf) != 0)
 			lmi_die_errno("cannot write '%s'", u->rejects);
@@ -511,7 +565,7 @@ static int dedup(struct run *u, struct lmi_csv *r, const struct lmi_csv_opts *op
 
 int main(int argc, char **argv)
 {
-	struct run u = { .spool_fd = -1, .night_hash = LMI_NORM_HASH_SEED };
+	struct run u = { .night_hash = LMI_NORM_HASH_SEED };
 	struct lmi_csv_opts opts = { 0 };
 	struct lmi_csv r;
 	struct lmi_csvw w;
@@ -584,7 +638,7 @@ int main(int argc, char **argv)
 	lmi_csvw_init(&w, stdout, ',');
 	if (r.header.n > 0) {
 		bind_cols(&u, &r);
-		rc = u.shard ? shard_rows(&u, &r, &w) : dedup(&u, &r, &opts, &w);
+		rc = u.shard ? shard_rows(&u, &r, &w) : dedup(&u, &r, &w);
 		if (u.shard && rc < 0)
 			lmi_warn_at(r.name, r.err_line, "%s", r.err);
 		rc = rc < 0 ? LMI_EDATA : rc;
@@ -599,6 +653,5 @@ int main(int argc, char **argv)
 	if (!u.quiet && rc != LMI_EDATA && lmi_count_report(&u.count) != LMI_OK)
 		rc = LMI_EDATA;
 	lmi_dedup_release(&u.d);
-	free(u.line);
 	return rc;
 }

@@ -108,27 +108,51 @@ static size_t decode_fold(const char *s, size_t n, uint32_t *cp)
 	return k;
 }
 
-/* Replaces every occurrence of the UTF-8 word `pat` in cp[0..*n) by one space. */
-static void remove_word(uint32_t *cp, size_t *n, const char *pat)
-{
-	uint32_t pc[16];
-	size_t pn = 0, i = 0, k = 0, j;
-	const unsigned char *p = (const unsigned char *)pat;
-	size_t plen = strlen(pat);
+/* A word to remove, decoded to code points once. */
+struct pat {
+	uint32_t c[8];
+	size_t n;
+};
 
-	while (i < plen && pn < 16)
-		i += lmi_norm_utf8_next(p + i, plen - i, &pc[pn++]);
-	for (i = 0; i < *n;) {
-		if (i + pn <= *n) {
-			for (j = 0; j < pn && cp[i + j] == pc[j]; j++)
-				;
-			if (j == pn) {
-				cp[k++] = ' ';
-				i += pn;
+/* Decodes a NULL-terminated word list into pats (at most 16 words of 8 code points). */
+static size_t decode_pats(const char *const *words, struct pat *pats)
+{
+	size_t np = 0;
+
+	for (; *words != NULL && np < 16; words++, np++) {
+		const unsigned char *p = (const unsigned char *)*words;
+		size_t len = strlen(*words), i = 0;
+
+		pats[np].n = 0;
+		while (i < len && pats[np].n < 8)
+			i += lmi_norm_utf8_next(p + i, len - i, &pats[np].c[pats[np].n++]);
+	}
+	return np;
+}
+
+/*
+ * Replaces every occurrence of any of the words by one space, scanning once
+ * from the left; at one position the first word in list order wins.
+ */
+static void remove_words(uint32_t *cp, size_t *n, const struct pat *pats, size_t np)
+{
+	size_t i = 0, k = 0, j, w;
+
+	while (i < *n) {
+		for (w = 0; w < np; w++) {
+			if (cp[i] != pats[w].c[0] || i + pats[w].n > *n)
 				continue;
-			}
+			for (j = 1; j < pats[w].n && cp[i + j] == pats[w].c[j]; j++)
+				;
+			if (j == pats[w].n)
+				break;
 		}
-		cp[k++] = cp[i++];
+		if (w < np) {
+			cp[k++] = ' ';
+			i += pats[w].n;
+		} else {
+			cp[k++] = cp[i++];
+		}
 	}
 	*n = k;
 }
@@ -197,11 +221,14 @@ size_t lmi_norm_employer(const char *s, size_t n, char *out)
 		"co", "corp", "corporation", "company", "inc", "incorporated", "limited",
 		"llc", "ltd", "plc", "gmbh", NULL,
 	};
+	static struct pat pats[16]; /* decoded on the first call; lmi tools are single-threaded */
+	static size_t np;
 	uint32_t cp[CPBUF];
 	size_t k = decode_fold(s, n, cp);
 
-	for (const char *const *f = forms; *f != NULL; f++)
-		remove_word(cp, &k, *f);
+	if (np == 0)
+		np = decode_pats(forms, pats);
+	remove_words(cp, &k, pats, np);
 	return join_words(cp, k, stop, out);
 }
 
@@ -260,12 +287,15 @@ size_t lmi_norm_title(const char *s, size_t n, char *out)
 		"urgent", "urgently", "hiring", "wanted", "now", "immediate", "immediately",
 		"asap", NULL,
 	};
+	static struct pat pats[16]; /* decoded on the first call; lmi tools are single-threaded */
+	static size_t np;
 	uint32_t cp[CPBUF];
 	size_t k = decode_fold(s, n, cp);
 
+	if (np == 0)
+		np = decode_pats(words, pats);
 	remove_brackets(cp, &k);
-	for (const char *const *w = words; *w != NULL; w++)
-		remove_word(cp, &k, *w);
+	remove_words(cp, &k, pats, np);
 	return join_words(cp, k, stop, out);
 }
 
