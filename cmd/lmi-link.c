@@ -1,4 +1,4 @@
-/* lmi-link: link records of the same person across two files, or within one (Fellegi-Sunter, EM). */
+/* lmi-link: link records of the same person across two files or within one (Fellegi-Sunter). */
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -12,8 +12,8 @@
 #include "banned.h"
 
 static const char *const usage[] = {
-	"usage: lmi link --id COL [--fields SPEC] [--block SPEC]... [--threshold P] [--one-to-one]"
-	" [--pairs-only | --clusters] [--params FILE] A.csv [B.csv]",
+	"usage: lmi link --id COL [-f SPEC] [-b SPEC]... [-t P] [-1] [-P | -c] [-p FILE]"
+	" A.csv [B.csv]",
 	"",
 	"Links records of the same person across A and B (or within A when B is not",
 	"given: pairs i < j).  Candidate pairs come from blocking passes; each field is",
@@ -52,8 +52,8 @@ static const char *const usage[] = {
 	"",
 	"exit: 0 ok, 1 bad input (missing column, empty id, malformed CSV) or I/O error,",
 	"2 usage error",
-	"example: lmi link --id claim_id=enrollment_id --fields name:jw,birth_date:date"
-	" --block birth_date --block name:2 claims.csv training.csv > links.csv",
+	"example: lmi link --id claim_id=enrollment_id -f name:jw,birth_date:date,sex -1"
+	" claims.csv hrd.csv",
 	NULL,
 };
 
@@ -131,8 +131,9 @@ static void warn_bad_values(const struct lmi_link *lk)
 		for (int side = 0; side < 1 + lk->two; side++)
 			if (lk->f[k].bad[side] > 0)
 				lmi_warn_at(lk->file[side].name, lk->f[k].bad_line[side],
-					    "%llu value(s) of column '%s' are not a %s; compared as "
-					    "missing", lk->f[k].bad[side], lk->f[k].name[side],
+					    "%llu value(s) of column '%s' are not a %s; "
+					    "compared as missing", lk->f[k].bad[side],
+					    lk->f[k].name[side],
 					    lk->f[k].cmp == LMI_CMP_NUM ? "number" : "date");
 }
 

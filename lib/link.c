@@ -571,8 +571,8 @@ static int add_field(struct lmi_link *lk, const char *item, size_t n)
 		c2 = memchr(c1 + 1, ':', rest);
 		nc = c2 ? (size_t)(c2 - c1 - 1) : rest;
 		if (nc >= sizeof(cmp) || (c2 && (size_t)(item + n - c2 - 1) >= sizeof(arg)))
-			return fail(lk, LMI_EINVAL, NULL, 0, "bad comparator in --fields item '%.*s'",
-				    (int)n, item);
+			return fail(lk, LMI_EINVAL, NULL, 0,
+				    "bad comparator in --fields item '%.*s'", (int)n, item);
 		memcpy(cmp, c1 + 1, nc);
 		cmp[nc] = '\0';
 		if (c2) {
@@ -676,8 +676,8 @@ int lmi_link_add_block(struct lmi_link *lk, const char *spec)
 			num[nn] = '\0';
 			if (lmi_parse_long(num, 1, 1000, &v, &es) < 0)
 				return fail(lk, LMI_EINVAL, NULL, 0,
-					    "bad prefix length '%s' in --block '%s' (%s)", num, spec,
-					    es);
+					    "bad prefix length '%s' in --block '%s' (%s)", num,
+					    spec, es);
 			part->prefix = (unsigned)v;
 			n = (size_t)(colon - p);
 		}
@@ -749,8 +749,8 @@ int lmi_link_read(struct lmi_link *lk, int side, struct lmi_csv *r)
 		if (rc < 0)
 			return fail(lk, rc, f->name, r->err_line, "%s", r->err);
 		if (row.n != f->hdr->n)
-			return fail(lk, LMI_EPARSE, f->name, row.line, "expected %zu fields, found %zu",
-				    f->hdr->n, row.n);
+			return fail(lk, LMI_EPARSE, f->name, row.line,
+				    "expected %zu fields, found %zu", f->hdr->n, row.n);
 		if (is_blank(row.f[lk->idcol[side]], row.len[lk->idcol[side]]))
 			return fail(lk, LMI_EINVAL, f->name, row.line, "empty id in column '%s'",
 				    lk->id[side]);
@@ -1079,7 +1079,8 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 			}
 	for (size_t i = 0; i < fi->nrec; i++)
 		for (size_t p = 0; p < b->nparts; p++)
-			total += fi->rows[i]->len[b->part[p].col[side]] + 11; /* room for a date key */
+			/* + 11: room for the YYYY-MM-DD key of a date and its separator. */
+			total += fi->rows[i]->len[b->part[p].col[side]] + 11;
 	arena = malloc(total + 1);
 	keys = malloc((fi->nrec ? fi->nrec : 1) * sizeof(*keys));
 	off = malloc((fi->nrec ? fi->nrec : 1) * sizeof(*off));
@@ -1151,7 +1152,8 @@ static int add_group(struct lmi_link *lk, const struct lmi_link_block *b, const 
 		if (need > lk->max_pairs || lk->npairs + need > lk->max_pairs)
 			return fail(lk, LMI_ETOOBIG, NULL, 0,
 				    "blocking pass '%s' gives more than %zu candidate pairs; use "
-				    "a narrower --block or raise --max-pairs", b->spec, lk->max_pairs);
+				    "a narrower --block or raise --max-pairs", b->spec,
+				    lk->max_pairs);
 	}
 	if (lk->npairs + need > lk->paircap) {
 		size_t nc = lk->paircap ? lk->paircap : 1 << 16;

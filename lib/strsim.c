@@ -1,4 +1,4 @@
-/* String comparators for record linkage on Unicode code points: Jaro, Jaro-Winkler, edit distances. */
+/* String comparators for record linkage on code points: Jaro, Jaro-Winkler, edit distances. */
 #include "strsim.h"
 
 #include <stdlib.h>

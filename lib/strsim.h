@@ -1,4 +1,4 @@
-/* String comparators for record linkage on Unicode code points: Jaro, Jaro-Winkler, edit distances. */
+/* String comparators for record linkage on code points: Jaro, Jaro-Winkler, edit distances. */
 #ifndef LMI_STRSIM_H
 #define LMI_STRSIM_H
 

@@ -24,7 +24,7 @@ static void test_comparators(void)
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "DIXON", "DICKSONX"), 0);  /* 0.8133 */
 	/* JONES/JOHNSON: m = 4, t = 0: (4/5 + 4/7 + 1) / 3 = 0.7905; l = 2 -> 0.8324: 0. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "JONES", "JOHNSON"), 0);
-	/* JOHNSON/JONSON: window 2, m = 6, t = 0: (6/7 + 1 + 1) / 3 = 0.9524; l = 3 -> 0.9667: 2. */
+	/* JOHNSON/JONSON: window 2, m = 6, t = 0: (6/7 + 1 + 1) / 3 = 0.9524; l = 3 -> 0.9667. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "JOHNSON", "JONSON"), 2);
 	/* 남궁민수/남궁민 = 0.9417 (test_strsim.c): 2; 김민준/김민중 = 0.8222: 0. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "남궁민수", "남궁민"), 2);
@@ -32,7 +32,7 @@ static void test_comparators(void)
 	/* 김서연/김서영: m = 2, jaro 0.7778, l = 2 -> 0.8222: 0.  이서연/이서연 equal: 3. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "김서연", "김서영"), 0);
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "이서연", " 이서연"), 3);
-	/* CRISTINA/CHRISTINA: window 3, m = 8, t = 0: (1 + 8/9 + 1) / 3 = 0.9630; l = 1 -> 0.9667. */
+	/* CRISTINA/CHRISTINA: window 3, m = 8, t = 0: (1 + 8/9 + 1) / 3 = 0.9630; l = 1: 0.9667. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "cristina", "Christina"), 2);
 	/* MARTHA/MARTA: m = 5, t = 0: (5/6 + 1 + 1) / 3 = 0.9444, l = 3 -> 0.9611: 2. */
 	CHECK_INT(lmi_link_compare(LMI_CMP_JW, 0, "MARTHA", "MARTA"), 2);
@@ -247,7 +247,8 @@ static void test_specs(void)
 	CHECK_NEAR(lk.f[2].tol, 2.0, 1e-15);
 	CHECK_INT(lk.f[3].cmp, LMI_CMP_AUTO);
 	CHECK_INT(lmi_link_add_fields(&lk, "x:soundex"), LMI_EINVAL);
-	CHECK_STR(lk.err, "unknown comparator 'soundex' in --fields (use exact, jw, id, num or date)");
+	CHECK_STR(lk.err,
+		  "unknown comparator 'soundex' in --fields (use exact, jw, id, num or date)");
 	CHECK_INT(lmi_link_add_fields(&lk, "x:num:-1"), LMI_EINVAL);
 	CHECK_STR(lk.err, "bad tolerance '-1' for num");
 	CHECK_INT(lmi_link_add_fields(&lk, "x:jw:2"), LMI_EINVAL);

@@ -44,7 +44,7 @@ int main(void)
 	/* DWAYNE/DUANE: m = 4 (D, A, N, E), t = 0: (4/6 + 4/5 + 1) / 3 = 0.8222; l = 1: 0.84. */
 	CHECK_NEAR(jaro("DWAYNE", "DUANE"), (4.0 / 6 + 4.0 / 5 + 1) / 3, 1e-12);
 	CHECK_NEAR(jw("DWAYNE", "DUANE"), 0.84, 1e-12);
-	/* DIXON/DICKSONX: window 3, m = 4 (D, I, O, N), t = 0: (4/5 + 4/8 + 1) / 3 = 0.7667; l = 2. */
+	/* DIXON/DICKSONX: window 3, m = 4 (D, I, O, N), t = 0: (0.8 + 0.5 + 1)/3 = 0.7667; l = 2. */
 	CHECK_NEAR(jaro("DIXON", "DICKSONX"), (0.8 + 0.5 + 1) / 3, 1e-12);
 	CHECK_NEAR(jw("DIXON", "DICKSONX"), 0.8133, 5e-5);
 	/* Symmetric. */
@@ -55,7 +55,7 @@ int main(void)
 	CHECK_NEAR(jw("ABC", "XYZ"), 0.0, 1e-15);
 	CHECK_NEAR(jw("", ""), 1.0, 1e-15);
 	CHECK_NEAR(jw("A", ""), 0.0, 1e-15);
-	/* Jaro of 0.7 or less gets no prefix boost: ABCD/ABXY, m = 2: (0.5 + 0.5 + 1) / 3 = 0.667. */
+	/* Jaro <= 0.7 gets no prefix boost: ABCD/ABXY, m = 2: (0.5 + 0.5 + 1) / 3 = 0.667. */
 	CHECK_NEAR(jw("ABCD", "ABXY"), 2.0 / 3.0, 1e-12);
 
 	/*
