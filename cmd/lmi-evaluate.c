@@ -359,8 +359,8 @@ static void add_row(struct eval *e, const struct lmi_csv *r, const struct lmi_cs
 	double p, lp;
 
 	if (lmi_model_target(t) < 0) {
-		lmi_warncap_at(&e->wc, r->name, row->line, "target must be 0 or 1 (or FALSE or TRUE), found '%s'",
-			       t);
+		lmi_warncap_at(&e->wc, r->name, row->line,
+			       "target must be 0 or 1 (or FALSE or TRUE), found '%s'", t);
 		e->count.rejected++;
 		return;
 	}

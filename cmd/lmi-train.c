@@ -13,8 +13,9 @@
 
 static const char *const usage[] = {
 	"usage: lmi train --target COL --features A,B,... [--categorical A,...] [--ref A=LEVEL]",
-	"                 [--l2 LAMBDA] [--where COL=VALUE] [--missing error|indicator] [--na TOKEN]",
-	"                 [--tiers low:P,high:P] [--as-of DATE] [--points FILE] [-o MODEL] [FILE]",
+	"                 [--l2 LAMBDA] [--where COL=VALUE] [--missing error|indicator]",
+	"                 [--na TOKEN] [--tiers low:P,high:P] [--as-of DATE] [--points FILE]",
+	"                 [-o MODEL] [FILE]",
 	"",
 	"Fits a logistic regression of the 0/1 column COL on the features by",
 	"iteratively reweighted least squares (as R's glm(family = binomial); GSL",
