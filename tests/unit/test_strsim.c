@@ -44,7 +44,7 @@ int main(void)
 	/* DWAYNE/DUANE: m = 4 (D, A, N, E), t = 0: (4/6 + 4/5 + 1) / 3 = 0.8222; l = 1: 0.84. */
 	CHECK_NEAR(jaro("DWAYNE", "DUANE"), (4.0 / 6 + 4.0 / 5 + 1) / 3, 1e-12);
 	CHECK_NEAR(jw("DWAYNE", "DUANE"), 0.84, 1e-12);
-	/* DIXON/DICKSONX: window 3, m = 4 t = 0: (0.8 + 0.5 + 1)/3 = 0.7667, l = 2 */
+	/* DIXON/DICKSONX: window 3, m = 4 (D I O N), t = 0: (0.8 + 0.5 + 1)/3 = 0.7667, l = 2 */
 	CHECK_NEAR(jaro("DIXON", "DICKSONX"), (0.8 + 0.5 + 1) / 3, 1e-12);
 	CHECK_NEAR(jw("DIXON", "DICKSONX"), 0.8133, 5e-5);
 	/* Symmetric. */
