@@ -873,7 +873,7 @@ static int plain_int(const char *s, double *v)
 	long long x = 0;
 	int n = 0;
 
-	for (; s[n] >= '0' && s[n] <= '9'; n++)
+	for (; s[n] >= '0' && s[n] <= '9' && n < 16; n++)
 		x = x * 10 + (s[n] - '0');
 	if (s[n] != '\0' || n == 0 || n > 15)
 		return 0;

@@ -342,6 +342,9 @@ static void test_vacancy_structure(void)
 	CHECK_STR(vac("positions", "two"), "R12.type|");
 	CHECK_STR(vac("until_filled", "2"), "R12.type|");
 	CHECK_STR(vac("hours_per_week", "40h"), "R12.type|");
+	/* 20 digits: past the integer fast path, still a number (wage_max < wage_min) */
+	CHECK_STR(vac("positions", "99999999999999999999"), "R12.type|"); /* beyond 10^12 */
+	CHECK_STR(vac("wage_max", "99999999999999999999"), "|");
 	CHECK_STR(vac("title", "A"), "|R12.title");
 	CHECK_STR(vac("title", "AB"), "|");
 	/* 200 Hangul syllables (600 bytes) pass, 201 do not: length is in characters */
