@@ -268,6 +268,8 @@ static int ingest_file(struct ingest *g, const char *path)
 			rc = LMI_EDATA;
 			goto out;
 		}
+		if (rc == LMI_ENOMEM)
+			lmi_die("out of memory");
 		if (rc != LMI_OK) {
 			/* A write error: lmi_close_stdout() reports it. */
 			rc = LMI_EDATA;

@@ -359,6 +359,11 @@ int lmi_profile_load(struct lmi_profile *p, const char *path, const char *kind)
 		rc = apply_identity(p, ls.identity);
 	if (rc == LMI_OK)
 		rc = check_person_columns(p);
+	if (rc == LMI_OK && p->has_person) {
+		p->hex = calloc(p->schema->n, 65);
+		if (p->hex == NULL)
+			rc = perr(p, 0, LMI_ENOMEM, "out of memory");
+	}
 	return rc;
 }
 
@@ -373,9 +378,11 @@ void lmi_profile_release(struct lmi_profile *p)
 	}
 	free(p->rule);
 	free(p->failed);
+	free(p->hex);
 	free(p->scratch);
 	p->rule = NULL;
 	p->failed = NULL;
+	p->hex = NULL;
 	p->scratch = NULL;
 	p->scratch_cap = 0;
 }
@@ -532,7 +539,7 @@ static int plain_date(const struct val *v)
  * the value does not parse, or another negative status.
  */
 static int transform(struct lmi_profile *p, const struct lmi_profile_rule *r, const char *s,
-		     size_t n, const struct lmi_pseudo *key, char *num, struct val *out)
+		     size_t n, char *num, struct val *out)
 {
 	struct val v;
 	long days;
@@ -651,13 +658,6 @@ static int transform(struct lmi_profile *p, const struct lmi_profile_rule *r, co
 		return LMI_OK;
 	case LMI_X_MAP:
 		return map_lookup(r->arg, &v, out);
-	case LMI_X_PERSON:
-		if (key == NULL)
-			return LMI_EINVAL;
-		rc = lmi_pseudo_key(key, p->scratch, num);
-		if (rc < 0)
-			return rc;
-		break;
 	default:
 		return LMI_OK;
 	}
@@ -675,6 +675,19 @@ int lmi_profile_write_row(struct lmi_profile *p, const int *cols, const struct l
 	size_t nf = 0;
 	int rc;
 
+	/* Person keys first: a failure then leaves no half-written row behind. */
+	for (size_t i = 0; i < p->schema->n && p->has_person; i++) {
+		char *hex = p->hex + 65 * i;
+
+		hex[0] = '\0';
+		if (p->rule[i].x != LMI_X_PERSON || cols[i] < 0 || (size_t)cols[i] >= row->n)
+			continue;
+		if (key == NULL)
+			return LMI_EINVAL;
+		rc = lmi_pseudo_key(key, row->f[cols[i]], hex);
+		if (rc < 0)
+			return rc;
+	}
 	for (size_t i = 0; i < p->schema->n; i++) {
 		const struct lmi_profile_rule *r = &p->rule[i];
 		int c = cols[i];
@@ -683,11 +696,14 @@ int lmi_profile_write_row(struct lmi_profile *p, const int *cols, const struct l
 			continue;
 		v.s = "";
 		v.n = 0;
-		if (r->x == LMI_X_CONST || (c >= 0 && (size_t)c < row->n)) {
+		if (r->x == LMI_X_PERSON) {
+			v.s = p->hex + 65 * i;
+			v.n = strlen(v.s);
+		} else if (r->x == LMI_X_CONST || (c >= 0 && (size_t)c < row->n)) {
 			const char *s = c >= 0 ? row->f[c] : "";
 			size_t n = c >= 0 ? row->len[c] : 0;
 
-			rc = transform(p, r, s, n, key, num, &v);
+			rc = transform(p, r, s, n, num, &v);
 			if (rc == LMI_EPARSE) {
 				p->failed[nf++] = i;
 				v.s = "";

@@ -60,6 +60,7 @@ struct lmi_profile {
 	char *scratch;      /* per-row work buffer */
 	size_t scratch_cap;
 	size_t *failed;     /* per-row list of failed field indexes */
+	char *hex;          /* per-row person keys, 65 bytes per field (has_person only) */
 	unsigned long err_line; /* line of the error when load returned < 0 (0: none) */
 	char err[256];          /* message of the last error */
 };

@@ -145,6 +145,11 @@ t readable-key-warns 0 'ingest -k claim -p ui --key-file open.key claims.csv >/d
 lmi-ingest: claims.csv:3: cannot parse days_paid '1o' (kept in raw_days_paid)
 lmi-ingest: rows with unparseable values: 1 (see ingest_flags)
 lmi-ingest: in=2 out=2 rejected=0 duplicates=0\n"
+t readable-key-quiet 0 'ingest -q -k claim -p ui --key-file open.key claims.csv >/dev/null' - '' ''
+long=$(printf '%0300d' 7)
+t identifier-too-long 1 'ingest -q -k claim -p ui --key-file k.key >o; r=$?; cut -d, -f1 o; exit $r' \
+	"claim_id,rrn,separation_date,eligibility_date,entitled_days\nC1,1,2026-01-01,2026-01-02,120\nC2,$long,2026-01-01,2026-01-02,120\n" \
+	'claim_id\nC1\n' 'lmi-ingest: <stdin>:3: person identifier exceeds 256 bytes\n'
 t key-not-needed-without-person 0 'ingest -q -k vacancy -p worknet worknet.csv | wc -l' - '6\n' ''
 
 # ---- ragged rows: rejected, person fields masked in the rejects file ----
