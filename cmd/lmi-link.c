@@ -155,7 +155,7 @@ static int finish(const struct lmi_link *lk, int clusters, const char *params, i
 	cnt.in = lk->file[0].nrec + (lk->two ? lk->file[1].nrec : 0);
 	cnt.out = cnt.in;
 	if (!quiet) {
-		lmi_warn("candidates=%zu patterns=%zu linked=%zu lambda=%.6f em_iterations=%d%s",
+		lmi_warn("candidates=%zu patterns=%zu linked=%zu lambda=%.6g em_iterations=%d%s",
 			 lk->npairs, lk->npat, lk->nlinked, lk->fs.lambda, lk->fs.iterations,
 			 lk->npat > 0 && !lk->fs.converged ? " (not converged)" : "");
 		if (lmi_count_report(&cnt) != LMI_OK)

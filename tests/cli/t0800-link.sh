@@ -189,7 +189,7 @@ c05,t05,40.0979,1.000000,3,4,1,
 c10,t09,40.0979,1.000000,3,4,1,
 c07,t06,36.0092,1.000000,2,4,1,0
 c03,t03,23.8345,0.999999,3,,1,1
-' 'lmi-link: candidates=72 patterns=14 linked=10 lambda=0.069444 em_iterations=9
+' 'lmi-link: candidates=72 patterns=14 linked=10 lambda=0.0694445 em_iterations=9
 lmi-link: in=24 out=24 rejected=0 duplicates=0
 '
 

@@ -83,5 +83,5 @@ for (p in keep) {
   cat(paste(c(a$claim_id[pairs$i[p]], b$enrollment_id[pairs$j[p]], f4(w[p]), sprintf("%.6f", prob[p]), g),
             collapse = ","), "\n", sep = "")
 }
-cat(sprintf("# candidates=%d patterns=%d linked=%d lambda=%.6f em_iterations=%d\n", sum(cand),
+cat(sprintf("# candidates=%d patterns=%d linked=%d lambda=%.6g em_iterations=%d\n", sum(cand),
             nrow(unique(pat[cand, ])), length(keep), r$lambda, r$iterations))
