@@ -195,8 +195,36 @@ static void small_helpers(void)
 	CHECK_INT(lmi_where_parse(&w, "split"), LMI_EINVAL);
 }
 
+/* R's factor() order for a CSV column: numbers numerically, anything else bytewise. */
+static void level_order(void)
+{
+	struct lmi_model_feature f;
+	size_t *map = NULL;
+
+	memset(&f, 0, sizeof(f));
+	lmi_model_level_intern(&f, "10", 2);
+	lmi_model_level_intern(&f, "9", 1);
+	lmi_model_level_intern(&f, "08", 2);
+	CHECK_INT(lmi_model_levels_sort(&f, &map), LMI_OK);
+	CHECK_STR(f.levels[0], "08");
+	CHECK_STR(f.levels[1], "9");
+	CHECK_STR(f.levels[2], "10");
+	CHECK_INT(map[0], 2);
+	free(map);
+	lmi_model_level_intern(&f, "a", 1);
+	CHECK_INT(lmi_model_levels_sort(&f, &map), LMI_OK);
+	CHECK_STR(f.levels[0], "08");
+	CHECK_STR(f.levels[1], "10");
+	CHECK_STR(f.levels[2], "9");
+	CHECK_STR(f.levels[3], "a");
+	CHECK_INT(lmi_model_level_intern(&f, "9", 1), 2);
+	free(map);
+	lmi_model_levels_release(&f);
+}
+
 int main(void)
 {
+	level_order();
 	two_by_two(1);
 	two_by_two(0);
 	round_trip();
