@@ -225,7 +225,7 @@ static void input_error(struct ingest *g, const char *name, const struct lmi_csv
 	unsigned long line;
 	const char *msg;
 
-	if (g->encoding && g->dec.fp && lmi_decode_error(&g->dec, &line, &msg))
+	if (input_failed(g) && lmi_decode_error(&g->dec, &line, &msg))
 		lmi_warn_at(name, line, "%s (%s)", msg, g->encoding);
 	else if (r->err_line > 0)
 		lmi_warn_at(name, r->err_line, "%s", r->err);
@@ -283,17 +283,17 @@ static int ingest_file(struct ingest *g, const char *path)
 					       "(kept in raw_%s)", ffield, fvalue, ffield);
 		}
 	}
-	if (rc < 0 || (rc == 0 && input_failed(g)))
+	if (rc == LMI_OK && input_failed(g))
+		rc = LMI_EPARSE;
+	if (rc < 0)
 		input_error(g, name, &r);
-	if (rc == 0 && input_failed(g))
-		rc = LMI_EDATA;
 out:
 	lmi_csv_close(&r);
 	if (g->encoding && g->dec.fp)
 		lmi_decode_close(&g->dec);
 	if (src != NULL && src != stdin)
 		fclose(src);
-	return rc == LMI_OK || rc == 0 ? LMI_OK : LMI_EDATA;
+	return rc == LMI_OK ? LMI_OK : LMI_EDATA;
 }
 
 static int finish(struct ingest *g, int status)
