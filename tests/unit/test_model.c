@@ -149,7 +149,7 @@ static void errors(void)
 	m.target_col = 0;
 	m.feat[0].col = 1;
 	CHECK_INT(feed(&m, bad, 2, err), LMI_EPARSE);
-	CHECK_STR(err, "target 'y' must be 0 or 1, found '7'");
+	CHECK_STR(err, "target 'y' must be 0 or 1 (or FALSE or TRUE), found '7'");
 	lmi_model_release(&m);
 
 	CHECK_INT(lmi_model_init(&m, "y", "a,,b", NULL, NULL, 0, err, 256), LMI_EINVAL);
