@@ -38,6 +38,15 @@ t xlsx-readme 0 "report --quiet --title 'Daily board' --xlsx a.xlsx --as-of 2026
 t xlsx-chart-data 0 "report --quiet --xlsx a.xlsx $FILL && $X a.xlsx 'Charts!A1' 'Charts!B2' 'Charts!A3' 'Charts!B3' 'Charts!D4' 'Charts!D5' | tail -n +4" - \
 	'Charts!A1 s fill_rate General -\nCharts!B2 s 01100 General fill\nCharts!A3 n 46023 yyyy-mm -\nCharts!B3 n 0.5 0.0000 -\nCharts!D4 n 0.6 0.0000 -\nCharts!D5 blank  General fill\n'
 
+# The same workbook through an independent reader, openpyxl (Debian python3-openpyxl):
+# dates come back as datetimes, codes as str, rates as float, suppressed values as None.
+if /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
+	t openpyxl 0 "report --quiet --xlsx a.xlsx $FILL $COUNTS && /usr/bin/python3 \$D/report-openpyxl.py a.xlsx 'fill_rate!B2' 'fill_rate!C2' 'fill_rate!F2' 'fill_rate!F10' 'fill_rate!J10' 'new_postings!E4'" - \
+		'README,fill_rate,new_postings,Charts\nfill_rate!B2 datetime 2026-01-01 00:00:00 yyyy-mm\nfill_rate!C2 str 01100 General\nfill_rate!F2 float 0.5 0.0000\nfill_rate!F10 NoneType None General\nfill_rate!J10 str suppressed General\nnew_postings!E4 int 1350 #,##0\nfill_rate freeze=A2 filter=A1:J10\nnew_postings freeze=A2 filter=A1:I4\nCharts charts=3\n'
+else
+	echo "ok $script/openpyxl # skipped: no python3-openpyxl"
+fi
+
 # Definitions go to the README sheet and the board (twice: under the indicator's heading
 # and in the definitions list).
 printf 'indicator,definition,numerator,denominator,source\nfill_rate,Share of closed postings that were filled,hires,positions,Work-net\n' >"$W/defs.csv"
