@@ -114,7 +114,7 @@ killtest() {
 	rm -f k.db k.db-wal k.db-shm k.fifo
 	awk 'BEGIN { print "id,payload"; for (i = 1; i <= 2500; i++) printf "%06d,%090d\n", i, i }' >k.csv
 	mkfifo k.fifo
-	(cat k.csv; sleep 60) >k.fifo &
+	(cat k.csv; exec sleep 60) >k.fifo &
 	feeder=$!
 	lmi load -q --db k.db --table t --key id --batch 1000 k.fifo &
 	loader=$!
