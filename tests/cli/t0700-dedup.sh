@@ -183,17 +183,19 @@ check sharded-equals-single "lmi dedup -q --shard-key <$K | awk -F, 'NR==1{print
 	cmp sharded single"
 t shard-accounting 0 'dedup --shard-key >/dev/null' "@$K" '' 'lmi-dedup: in=12 out=12 rejected=0 duplicates=0\n'
 
-# SIGKILL while the state is written: the test hook stops after 3000 of 20000 rows;
-# the database must be intact and unchanged, and a re-run must give the right answer.
-awk 'BEGIN { print "source,source_id,employer_name,title,region_code,occupation_code,reg_date";
-	for (i = 0; i < 20000; i++)
-		printf "wn,%d,회사%d,직무 %d,11110,133100,2025-03-%02d\n", i, i % 500, i % 37, 1 + i % 28 }' >"$W/big.csv"
-check killed-run "lmi dedup -q --state k.db --night n1 $D/dedup-night1.csv >/dev/null &&
+# SIGKILL while the state is written: the test hook (LMI_DEDUP_TEST_PAUSE=N) stops the
+# run after N of 20000 rows are in the open transaction (with a page cache of 16 pages, so
+# changed pages have reached the database file and the journal); after kill -9 the
+# database must be intact and unchanged (the hot journal rolls back), and a re-run must
+# give the answer of a run that was not killed.
+check killed-run "lmi synth --kind vacancy --rows 20000 --seed 5 >big.csv &&
+	lmi dedup -q --state k.db --night n1 $D/dedup-night1.csv >/dev/null &&
 	cp k.db fresh.db &&
 	{ LMI_DEDUP_TEST_PAUSE=3000 lmi dedup -q --state k.db --night big big.csv >/dev/null 2>hook & } &&
 	pid=\$! && i=0 && while ! grep -q paused hook && [ \$i -lt 600 ]; do sleep 0.05; i=\$((i+1)); done &&
 	grep -q 'test hook: paused after 3000 state rows' hook &&
-	kill -9 \$pid && { wait \$pid || :; } &&
+	test -s k.db-journal && kill -9 \$pid && { wait \$pid; test \$? -eq 137; } &&
+	test -s k.db-journal &&
 	test \"\$(sqlite3 k.db 'PRAGMA integrity_check')\" = ok &&
 	test \"\$(sqlite3 k.db 'SELECT count(*) FROM dedup_posting')\" = 2 &&
 	lmi dedup -q --state k.db --night big big.csv >after &&
