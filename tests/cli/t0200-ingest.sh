@@ -299,5 +299,8 @@ t unknown-kind 2 'ingest -k seeker -p worknet' - '' \
 	"lmi-ingest: unknown kind 'seeker' (vacancy, claim or training)
 usage: lmi ingest --kind vacancy|claim|training --profile NAME [--encoding ENC]
 try 'lmi ingest --help'\n"
-t write-error 1 'ingest -q -k vacancy -p worknet worknet.csv >/dev/full' - '' -
+t write-error 1 'ingest -q -k vacancy -p worknet worknet.csv >/dev/full' - '' \
+	'lmi-ingest: write error on standard output: No space left on device\n'
+t write-error-rejects 1 'ingest -q -k vacancy -p worknet --rejects /dev/full worknet.csv >/dev/null' - '' \
+	"lmi-ingest: cannot write '/dev/full'\n"
 t lmi-help-lists-ingest 0 '--help | grep -c "^  ingest "' - '1\n'
