@@ -838,7 +838,7 @@ int lmi_dedup_state_save(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 
 	if (!d->frozen)
 		return LMI_EINVAL;
-	/* under the test hook, spill changed pages to the file early: a kill then hits a torn file */
+	/* under the test hook, spill changed pages to the file early, so a kill tears it */
 	if (s->on_row != NULL)
 		sqlite3_exec(s->db, "PRAGMA cache_size = 16", NULL, NULL, NULL);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
