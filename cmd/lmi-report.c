@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	struct lmi_report_opts o = { 0 };
 	struct lmi_report *rp;
 	struct lmi_count cnt = { 0 };
-	char err[600];
+	char err[600], asof[11];
 	long days;
 	int c, quiet = 0, status = LMI_OK;
 
@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 		case OPT_ASOF: /* date printed on the board and used as the workbook date */
 			if (lmi_parse_date(optarg, &days) != LMI_OK)
 				lmi_usage_error(usage, "--as-of needs a date such as 2026-11-25");
-			o.as_of = optarg;
+			lmi_format_date(days, asof); /* 20261125 and 2026.11.25 become ISO */
+			o.as_of = asof;
 			break;
 		case OPT_DEFS: /* indicator definitions for README and board */
 			o.definitions = optarg;

@@ -33,6 +33,10 @@ t xlsx-cells 0 "report --quiet --xlsx a.xlsx $FILL $COUNTS && $X a.xlsx 'fill_ra
 t xlsx-readme 0 "report --quiet --title 'Daily board' --xlsx a.xlsx --as-of 2026-11-25 $FILL $COUNTS && $X a.xlsx 'README!A1' 'README!B2' 'README!C4' 'README!C5' 'README!B8' 'README!C8' 'README!F8' 'README!G8' 'README!B9' | tail -n +5" - \
 	'README!A1 s Daily board General -\nREADME!B2 s 2026-11-25 General -\nREADME!C4 n 9 #,##0 -\nREADME!C5 n 3 #,##0 -\nREADME!B8 s fill_rate General -\nREADME!C8 n 9 #,##0 -\nREADME!F8 s region_code General -\nREADME!G8 n 1 #,##0 -\nREADME!B9 s new_postings General -\n'
 
+# --as-of in another date format is printed as ISO
+t as-of-iso 0 "report --quiet --as-of 20261125 --xlsx a.xlsx $FILL && $X a.xlsx 'README!B2' | tail -n 1" - \
+	'README!B2 s 2026-11-25 General -\n'
+
 # Charts sheet: the fill_rate pivot (periods down, regions across, shaded header row);
 # 11010 in 2026-03 is suppressed (grey blank).
 t xlsx-chart-data 0 "report --quiet --xlsx a.xlsx $FILL && $X a.xlsx 'Charts!A1' 'Charts!B2' 'Charts!A3' 'Charts!B3' 'Charts!D4' 'Charts!D5' | tail -n +4" - \
