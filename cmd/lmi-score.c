@@ -156,7 +156,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	struct lmi_csv_row row;
 	struct lmi_csv_opts co = { 0 };
 	struct lmi_score_err e;
-	char err[512], num[32];
+	char err[512], num[48];
 	double p, lp;
 	int rc = lmi_csv_open(&r, path, &co);
 
@@ -179,7 +179,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 			lmi_die("out of memory");
 		for (size_t i = 0; i < row.n; i++)
 			lmi_csvw_field(&s->out, row.f[i], row.len[i]);
-		snprintf(num, sizeof(num), "%.6f", p);
+		lmi_model_fmt_fixed(num, p, 6, 0);
 		lmi_csvw_str(&s->out, num);
 		lmi_csvw_str(&s->out, lmi_model_tier(p, s->m.tier_low, s->m.tier_high));
 		lmi_csvw_str(&s->out, s->reasons);

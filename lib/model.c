@@ -1530,6 +1530,40 @@ int lmi_model_summary(const struct lmi_model *m, FILE *fp)
 	return ferror(fp) ? LMI_EIO : LMI_OK;
 }
 
+size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
+{
+	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
+	char digits[32];
+	unsigned long long u;
+	size_t n = 0, nd = 0;
+	double t;
+	int neg;
+
+	if (decimals < 0 || decimals > 9 || !(fabs(v) < 1e9))
+		return (size_t)snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v);
+	/* Near a halfway point the scaled product may round the wrong way: let printf decide. */
+	t = fabs(v) * pow10[decimals];
+	if (fabs(t - floor(t) - 0.5) < 1e-6)
+		return (size_t)snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v + 0.0);
+	u = (unsigned long long)llround(t);
+	neg = v < 0 && u != 0;
+	if (neg)
+		buf[n++] = '-';
+	else if (plus)
+		buf[n++] = '+';
+	do {
+		digits[nd++] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0 || nd <= (size_t)decimals);
+	while (nd > 0) {
+		buf[n++] = digits[--nd];
+		if (nd == (size_t)decimals && decimals > 0)
+			buf[n++] = '.';
+	}
+	buf[n] = '\0';
+	return n;
+}
+
 /* Appends n bytes of s to *buf at *len, growing it.  Returns LMI_OK or LMI_ENOMEM. */
 static int buf_add(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
 {
@@ -1568,7 +1602,7 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 	/* The r-th reason is the best-ranked feature ranked after the (r-1)-th: O(k * nfeat). */
 	for (size_t r = 0; rc == LMI_OK && r < k && r < m->nfeat; r++) {
 		size_t best = SIZE_MAX;
-		char num[32];
+		char num[48];
 		const char *v, *name;
 
 		for (size_t j = 0; j < m->nfeat; j++) {
@@ -1582,7 +1616,8 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		v = row->f[m->feat[best].col];
 		if (is_missing(m, v, row->len[m->feat[best].col]))
 			v = "(missing)";
-		snprintf(num, sizeof(num), " %+.2f", contrib[best] + 0.0);
+		num[0] = ' ';
+		lmi_model_fmt_fixed(num + 1, contrib[best], 2, 1);
 		if (r > 0)
 			rc = buf_add(buf, cap, &len, "; ", 2);
 		if (rc == LMI_OK)

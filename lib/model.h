@@ -196,6 +196,14 @@ long lmi_model_level_intern(struct lmi_model_feature *f, const char *s, size_t n
 int lmi_model_levels_sort(struct lmi_model_feature *f, size_t **map);
 void lmi_model_levels_release(struct lmi_model_feature *f);
 
+/*
+ * Writes v with `decimals` (0..9) digits after the point into buf (at least 40
+ * bytes), with a leading '+' for v >= 0 when `plus`; the same text as printf
+ * "%.*f" but faster, except that a value rounding to zero never shows "-0"
+ * (unless it is halfway, where printf decides).  Returns the length.
+ */
+size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus);
+
 /* Returns the outcome 0 or 1 for "0"/"FALSE" and "1"/"TRUE" (R's logicals), else -1. */
 int lmi_model_target(const char *s);
 

@@ -222,8 +222,33 @@ static void level_order(void)
 	lmi_model_levels_release(&f);
 }
 
+static void fmt_fixed(void)
+{
+	char b[48];
+
+	lmi_model_fmt_fixed(b, 0.91682730, 6, 0);
+	CHECK_STR(b, "0.916827");
+	lmi_model_fmt_fixed(b, 0.5, 6, 0);
+	CHECK_STR(b, "0.500000");
+	lmi_model_fmt_fixed(b, 1e-9, 6, 0);
+	CHECK_STR(b, "0.000000");
+	lmi_model_fmt_fixed(b, -0.534, 2, 1);
+	CHECK_STR(b, "-0.53");
+	lmi_model_fmt_fixed(b, 0.825, 2, 1);
+	CHECK_STR(b, "+0.82"); /* 0.825 is 0.82499999999999995559 in binary */
+	lmi_model_fmt_fixed(b, -0.004, 2, 1);
+	CHECK_STR(b, "+0.00"); /* no negative zero */
+	lmi_model_fmt_fixed(b, 12.5, 0, 0);
+	CHECK_STR(b, "13");
+	lmi_model_fmt_fixed(b, -2.03, 2, 1);
+	CHECK_STR(b, "-2.03");
+	lmi_model_fmt_fixed(b, 1e10, 2, 0);
+	CHECK_STR(b, "10000000000.00");
+}
+
 int main(void)
 {
+	fmt_fixed();
 	level_order();
 	two_by_two(1);
 	two_by_two(0);
