@@ -674,11 +674,14 @@ int lmi_link_add_block(struct lmi_link *lk, const char *spec)
 				nn = sizeof(num) - 1;
 			memcpy(num, colon + 1, nn);
 			num[nn] = '\0';
-			if (lmi_parse_long(num, 1, 1000, &v, &es) < 0)
+			if (strcmp(num, "sdx") == 0)
+				part->phonetic = 1;
+			else if (lmi_parse_long(num, 1, 1000, &v, &es) < 0)
 				return fail(lk, LMI_EINVAL, NULL, 0,
 					    "bad prefix length '%s' in --block '%s' (%s)", num,
 					    spec, es);
-			part->prefix = (unsigned)v;
+			if (!part->phonetic)
+				part->prefix = (unsigned)v;
 			n = (size_t)(colon - p);
 		}
 		rc = split_names(p, n, &part->name[0], &part->name[1]);
@@ -1052,6 +1055,64 @@ static size_t key_part(const char *s, size_t n, unsigned prefix, int id, char *o
 	return j;
 }
 
+/*
+ * Writes the phonetic key of s to out (room for n + 4 bytes): the initial
+ * consonants (U+1100..U+1112) of its Hangul syllables when it has any, else
+ * the American Soundex code of its Latin letters (letter and three digits).
+ * Returns its length, 0 when s has neither.
+ */
+static size_t phonetic_key(const char *s, size_t n, char *out)
+{
+	/* Soundex digits of A..Z; '0' = vowel (separates equal codes), '-' = H, W (do not). */
+	static const char code[] = "0123012-02245501262301-202";
+	const unsigned char *u = (const unsigned char *)s;
+	size_t j = 0;
+	char last = 0;
+
+	for (size_t i = 0; i + 2 < n; i++) {
+		if (u[i] >= 0xea && u[i] <= 0xed) {
+			uint32_t cp = (uint32_t)(u[i] & 0x0f) << 12 | (uint32_t)(u[i + 1] & 0x3f) << 6 |
+				      (u[i + 2] & 0x3f);
+
+			if (cp >= 0xac00 && cp <= 0xd7a3) {
+				uint32_t lead = 0x1100 + (cp - 0xac00) / 588;
+
+				out[j++] = (char)(0xe0 | lead >> 12);
+				out[j++] = (char)(0x80 | (lead >> 6 & 0x3f));
+				out[j++] = (char)(0x80 | (lead & 0x3f));
+				i += 2;
+			}
+		}
+	}
+	if (j > 0)
+		return j;
+	for (size_t i = 0; i < n && j < 4; i++) {
+		int c = u[i];
+		char d;
+
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (c < 'A' || c > 'Z')
+			continue;
+		d = code[c - 'A'];
+		if (j == 0) { /* the first letter stays; its code still merges with the next */
+			out[j++] = (char)c;
+			last = d == '-' ? '0' : d;
+			continue;
+		}
+		if (d == '-')
+			continue; /* H and W: keep `last`, so equal codes around them merge */
+		if (d != '0' && d != last)
+			out[j++] = d;
+		last = d;
+	}
+	if (j == 0)
+		return 0;
+	while (j < 4)
+		out[j++] = '0';
+	return j;
+}
+
 /* Builds the sorted keys of one file for one pass; records with an empty part are left out. */
 static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int side,
 		      char **arena_out, struct bkey **keys_out, size_t *nkeys)
@@ -1105,7 +1166,10 @@ static int build_keys(struct lmi_link *lk, const struct lmi_link_block *b, int s
 				v = iso;
 				vn = 10;
 			}
-			n = key_part(v, vn, b->part[p].prefix, is_id[p], arena + pos);
+			if (b->part[p].phonetic)
+				n = phonetic_key(v, vn, arena + pos);
+			else
+				n = key_part(v, vn, b->part[p].prefix, is_id[p], arena + pos);
 
 			if (n == 0)
 				break;

@@ -127,6 +127,7 @@ struct lmi_link_part {
 	char *name[2];
 	int col[2];
 	unsigned prefix; /* first N code points; 0 = whole value */
+	int phonetic;    /* key on the phonetic code (":sdx") */
 };
 
 struct lmi_link_block {
@@ -222,8 +223,11 @@ int lmi_link_set_id(struct lmi_link *lk, const char *spec);
 int lmi_link_add_fields(struct lmi_link *lk, const char *spec);
 
 /*
- * Adds a blocking pass "COL[=COL_B][:N]+..." (the key is the parts joined;
- * :N keeps the first N code points).  Pairs are formed only between records
+ * Adds a blocking pass "COL[=COL_B][:N|:sdx]+..." (the key is the parts
+ * joined; :N keeps the first N code points; :sdx keys on a phonetic code:
+ * American Soundex of the Latin letters, e.g. ROBERT and RUPERT -> R163, or,
+ * when the value holds Hangul syllables, their initial consonants, e.g.
+ * 김민준 and 김민중 -> ㄱㅁㅈ).  Pairs are formed only between records
  * with equal, non-empty keys; pairs found by several passes count once.
  */
 int lmi_link_add_block(struct lmi_link *lk, const char *spec);

@@ -228,3 +228,13 @@ printf 'id,dob,code\n1,1985-03-07,01\n2,1985-03-08,02\n3,1985-03-09,03\n4,1985-0
 t infer-date 0 "link --id id -q -p p.csv dates.csv >/dev/null && cut -d, -f1,2 p.csv | uniq" - \
 	'field,comparator\n_prior,em\ndob,date\ncode,exact\n' \
 	"lmi-link: dates.csv:11: 1 value(s) of column 'dob' are not a date; compared as missing\n"
+
+# Phonetic blocking (:sdx).  American Soundex as the US National Archives define it:
+# Robert = Rupert = R163, Rubin = R150, Ashcraft = Ashcroft = A261 (H between S and C does
+# not separate them), Tymczak = Tomsuk = T522, Pfister = Pasteur = P236 (F repeats the
+# first letter's code), Honeyman = Hannemann = H555.  Hangul: initial consonants,
+# 김민준 = 김민중 = ㄱㅁㅈ, 이서연 = ㅇㅅㅇ.  Pairs = records sharing a code.
+printf 'id,name\n1,Robert\n2,Rupert\n3,Rubin\n4,Ashcraft\n5,Ashcroft\n6,Tymczak\n7,Tomsuk
+8,Pfister\n9,Pasteur\n10,Honeyman\n11,Hannemann\n12,김민준\n13,김민중\n14,이서연\n' >"$W/sdx.csv"
+t block-soundex 0 "link --id id --fields name:exact --block name:sdx --threshold 0 -q sdx.csv |
+	cut -d, -f1,2 | sort -t, -k1,1n" - 'id_a,id_b\n1,2\n4,5\n6,7\n8,9\n10,11\n12,13\n'
