@@ -91,6 +91,10 @@ static uint64_t hash_bytes(const char *s, size_t n)
 		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
+	/* Final avalanche (murmur3 fmix64) so the low bits used for the slot are well mixed. */
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
 	return h;
 }
 
@@ -100,18 +104,18 @@ void lmi_agg_init(struct lmi_agg *a, size_t max_cells)
 	a->max_cells = max_cells;
 }
 
-static struct lmi_agg_cell **lookup(struct lmi_agg_cell **slot, size_t cap, uint64_t h,
-				    const char *key, size_t klen)
+static struct lmi_agg_slot *lookup(struct lmi_agg_slot *slot, size_t cap, uint64_t h,
+				   const char *key, size_t klen)
 {
 	size_t i = (size_t)h & (cap - 1);
 
 	for (;;) {
-		struct lmi_agg_cell *c = slot[i];
+		struct lmi_agg_slot *sl = &slot[i];
 
-		if (c == NULL)
-			return &slot[i];
-		if (c->hash == h && c->klen == klen && memcmp(c->key, key, klen) == 0)
-			return &slot[i];
+		if (sl->cell == NULL)
+			return sl;
+		if (sl->hash == h && sl->cell->klen == klen && memcmp(sl->cell->key, key, klen) == 0)
+			return sl;
 		i = (i + 1) & (cap - 1);
 	}
 }
@@ -119,15 +123,15 @@ static struct lmi_agg_cell **lookup(struct lmi_agg_cell **slot, size_t cap, uint
 static int grow(struct lmi_agg *a)
 {
 	size_t ncap = a->cap ? a->cap * 2 : 256;
-	struct lmi_agg_cell **ns = calloc(ncap, sizeof(*ns));
+	struct lmi_agg_slot *ns = calloc(ncap, sizeof(*ns));
 
 	if (ns == NULL)
 		return LMI_ENOMEM;
 	for (size_t i = 0; i < a->cap; i++) {
-		struct lmi_agg_cell *c = a->slot[i];
+		struct lmi_agg_cell *c = a->slot[i].cell;
 
 		if (c != NULL)
-			*lookup(ns, ncap, c->hash, c->key, c->klen) = c;
+			*lookup(ns, ncap, c->hash, c->key, c->klen) = a->slot[i];
 	}
 	free(a->slot);
 	a->slot = ns;
@@ -139,18 +143,19 @@ struct lmi_agg_cell *lmi_agg_find(const struct lmi_agg *a, const char *key, size
 {
 	if (a->cap == 0)
 		return NULL;
-	return *lookup(a->slot, a->cap, hash_bytes(key, klen), key, klen);
+	return lookup(a->slot, a->cap, hash_bytes(key, klen), key, klen)->cell;
 }
 
 int lmi_agg_get(struct lmi_agg *a, const char *key, size_t klen, struct lmi_agg_cell **cell)
 {
 	uint64_t h = hash_bytes(key, klen);
-	struct lmi_agg_cell **p, *c;
+	struct lmi_agg_slot *p;
+	struct lmi_agg_cell *c;
 
 	if (a->cap != 0) {
 		p = lookup(a->slot, a->cap, h, key, klen);
-		if (*p != NULL) {
-			*cell = *p;
+		if (p->cell != NULL) {
+			*cell = p->cell;
 			return LMI_OK;
 		}
 	}
@@ -166,7 +171,9 @@ int lmi_agg_get(struct lmi_agg *a, const char *key, size_t klen, struct lmi_agg_
 	c->key[klen] = '\0';
 	c->klen = klen;
 	c->hash = h;
-	*lookup(a->slot, a->cap, h, key, klen) = c;
+	p = lookup(a->slot, a->cap, h, key, klen);
+	p->hash = h;
+	p->cell = c;
 	a->n++;
 	*cell = c;
 	return LMI_OK;
@@ -213,9 +220,29 @@ int lmi_agg_hist_add(struct lmi_agg_cell *c, int64_t v, uint64_t count)
 	return LMI_OK;
 }
 
+int lmi_agg_vec_add(struct lmi_agg_cell *c, size_t i, int64_t n)
+{
+	if (c->v == NULL) {
+		c->v = calloc(LMI_AGG_NVEC, sizeof(*c->v));
+		if (c->v == NULL)
+			return LMI_ENOMEM;
+	}
+	c->v[i] += n;
+	return LMI_OK;
+}
+
+int64_t lmi_agg_vec_get(const struct lmi_agg_cell *c, size_t i)
+{
+	return c != NULL && c->v != NULL ? c->v[i] : 0;
+}
+
 int lmi_agg_cell_merge(struct lmi_agg_cell *dst, const struct lmi_agg_cell *src)
 {
 	lmi_agg_mom_merge(&dst->m, &src->m);
+	for (size_t i = 0; src->v != NULL && i < LMI_AGG_NVEC; i++) {
+		if (src->v[i] != 0 && lmi_agg_vec_add(dst, i, src->v[i]) != LMI_OK)
+			return LMI_ENOMEM;
+	}
 	for (size_t i = 0; i < src->len; i++) {
 		if (src->h[i] != 0) {
 			int rc = lmi_agg_hist_add(dst, src->base + (int64_t)i, src->h[i]);
@@ -280,8 +307,8 @@ struct lmi_agg_cell **lmi_agg_sorted(const struct lmi_agg *a)
 	if (v == NULL)
 		return NULL;
 	for (size_t i = 0; i < a->cap; i++)
-		if (a->slot[i] != NULL)
-			v[k++] = a->slot[i];
+		if (a->slot[i].cell != NULL)
+			v[k++] = a->slot[i].cell;
 	qsort(v, k, sizeof(*v), cmp_cell);
 	return v;
 }
@@ -289,9 +316,10 @@ struct lmi_agg_cell **lmi_agg_sorted(const struct lmi_agg *a)
 void lmi_agg_release(struct lmi_agg *a)
 {
 	for (size_t i = 0; i < a->cap; i++) {
-		if (a->slot[i] != NULL) {
-			free(a->slot[i]->h);
-			free(a->slot[i]);
+		if (a->slot[i].cell != NULL) {
+			free(a->slot[i].cell->h);
+			free(a->slot[i].cell->v);
+			free(a->slot[i].cell);
 		}
 	}
 	free(a->slot);

@@ -61,7 +61,17 @@ struct lmi_agg_cell {
 	int64_t base;
 	size_t len;
 	uint64_t *h;
+	int64_t *v; /* LMI_AGG_NVEC counters, allocated on first use */
 };
+
+/* Counters per cell: several counts of one group and period share one lookup. */
+#define LMI_AGG_NVEC 32
+
+/* Adds n to counter i (< LMI_AGG_NVEC) of the cell.  Returns LMI_OK or LMI_ENOMEM. */
+int lmi_agg_vec_add(struct lmi_agg_cell *c, size_t i, int64_t n);
+
+/* Returns counter i of the cell (0 when it has none). */
+int64_t lmi_agg_vec_get(const struct lmi_agg_cell *c, size_t i);
 
 /* Largest histogram span (values), enough for any two dates 1900..2100 apart. */
 #define LMI_AGG_HIST_MAX 200000
@@ -70,8 +80,13 @@ struct lmi_agg_cell {
  * Hash map from key to cell.  Memory grows with the number of distinct keys
  * (groups x periods x statistics), never with rows; max_cells caps it.
  */
+struct lmi_agg_slot {
+	uint64_t hash; /* copy of cell->hash: probes do not touch the cell */
+	struct lmi_agg_cell *cell;
+};
+
 struct lmi_agg {
-	struct lmi_agg_cell **slot;
+	struct lmi_agg_slot *slot;
 	size_t cap;
 	size_t n;
 	size_t max_cells;
@@ -97,7 +112,7 @@ struct lmi_agg_cell *lmi_agg_find(const struct lmi_agg *a, const char *key, size
  */
 int lmi_agg_hist_add(struct lmi_agg_cell *c, int64_t v, uint64_t count);
 
-/* Merges src's moments and histogram into dst.  Same returns as lmi_agg_hist_add(). */
+/* Merges src's moments, counters and histogram into dst.  Same returns as lmi_agg_hist_add(). */
 int lmi_agg_cell_merge(struct lmi_agg_cell *dst, const struct lmi_agg_cell *src);
 
 /* Total count in the histogram. */

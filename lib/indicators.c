@@ -387,7 +387,15 @@ static size_t make_key(struct lmi_ind *ind, const char *stat, long period, const
 	memcpy(ind->key, stat, sl);
 	n = sl;
 	ind->key[n++] = SEP;
-	snprintf(ind->key + n, 8, "%06ld", period > 0 && period < 1000000 ? period : 0);
+	/* Six zero-padded digits, so byte order is period order. */
+	{
+		long v = period > 0 && period < 1000000 ? period : 0;
+
+		for (int i = 5; i >= 0; i--) {
+			ind->key[n + (size_t)i] = (char)('0' + v % 10);
+			v /= 10;
+		}
+	}
 	n += 6;
 	ind->key[n++] = SEP;
 	memcpy(ind->key + n, g, glen);
@@ -431,6 +439,62 @@ static int dur(struct lmi_ind *ind, const char *stat, long period, int64_t days)
 		return rc;
 	lmi_agg_mom_add(&c->m, days);
 	return lmi_agg_hist_add(c, days, 1);
+}
+
+/*
+ * Plain counts live in one counter vector per group and period (key stat "#"),
+ * so a row costs one lookup per distinct period, not one per statistic.  In
+ * partial files each counter is still its own row, named as below.
+ */
+static const char *const ctr_names[] = {
+	"c.cov+", "c.cov-", "c.exh", "c.fp", "c.fpx", "c.in", "c.lt+", "c.lt-", "c.out", "c.place", "t.comp", "t.e3d", "t.e3n", "t.e6d", "t.e6n", "t.enrol", "t.fin", "v.cov+", "v.cov-",
+};
+enum {
+	K_CCOVP, K_CCOVM, K_CEXH, K_CFP, K_CFPX, K_CIN, K_CLTP, K_CLTM, K_COUT, K_CPLACE, K_TCOMP, K_TE3D, K_TE3N, K_TE6D, K_TE6N, K_TENROL, K_TFIN, K_VCOVP, K_VCOVM,
+	K_OUTR, /* + index in reasons[] */
+	K_N = K_OUTR + 5,
+};
+
+static const char *const reasons[] = { "disqualified", "exhausted", "other", "period_expired",
+				       "reemployed", NULL };
+
+/* Returns the counter of a statistic name (and sub, for "c.outr"), or -1. */
+static int ctr_index(const char *stat, const char *sub)
+{
+	if (strcmp(stat, "c.outr") == 0) {
+		for (int i = 0; sub != NULL && reasons[i] != NULL; i++)
+			if (strcmp(sub, reasons[i]) == 0)
+				return K_OUTR + i;
+		return -1;
+	}
+	for (int i = 0; i < K_OUTR; i++)
+		if (strcmp(stat, ctr_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* Counts one event in counter k of the current row's group and `period`. */
+static int ctr(struct lmi_ind *ind, int k, long period)
+{
+	struct lmi_agg_cell *c = NULL;
+
+	for (int i = 0; i < ind->ncache; i++) {
+		if (ind->cache_p[i] == period) {
+			c = ind->cache_c[i];
+			break;
+		}
+	}
+	if (c == NULL) {
+		int rc = cell(ind, "#", period, NULL, &c);
+
+		if (rc != LMI_OK)
+			return rc;
+		if (ind->ncache < 4) {
+			ind->cache_p[ind->ncache] = period;
+			ind->cache_c[ind->ncache++] = c;
+		}
+	}
+	return lmi_agg_vec_add(c, (size_t)k, 1);
 }
 
 enum {
@@ -504,10 +568,29 @@ static const char *fld(const struct lmi_ind_bind *b, const struct lmi_csv_row *r
  * Parses an optional date field: *have = 0 when empty or "until filled".
  * Dates after --as-of are not yet known, so they count as empty.
  */
+/* Fast path for canonical "YYYY-MM-DD"; anything else goes to lmi_parse_date(). */
+static int parse_date(const char *s, long *days)
+{
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return lmi_parse_date(s, days);
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return lmi_parse_date(s, days);
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (y < 1900 || y > 2100 || !lmi_date_valid(y, m, d))
+		return lmi_parse_date(s, days); /* 9999-12-31, errors: its verdict */
+	*days = lmi_days_from_civil(y, m, d);
+	return LMI_OK;
+}
+
 static int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row,
 		    int i, const char *const *names, long *days, int *have)
 {
-	int rc = lmi_parse_date(fld(b, row, i), days);
+	int rc = parse_date(fld(b, row, i), days);
 
 	*have = 0;
 	if (rc == LMI_OK) {
@@ -566,6 +649,7 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b, const 
 		return LMI_ENOMEM;
 	ind->gbuf[n] = '\0';
 	ind->glen = n;
+	ind->ncache = 0;
 	return LMI_OK;
 }
 
@@ -628,16 +712,16 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b, const 
 		return LMI_OK;
 	}
 	TRY(bump(ind, "v.new", preg, pos));
-	TRY(bump(ind, "v.cov+", preg, 1));
+	TRY(ctr(ind, K_VCOVP, preg));
 	if (o->set == LMI_IND_MISMATCH || o->set == LMI_IND_TIGHTNESS) {
 		if (have_end)
-			TRY(bump(ind, "v.cov-", lmi_ind_period_of(o->period, end), 1));
+			TRY(ctr(ind, K_VCOVM, lmi_ind_period_of(o->period, end)));
 		return LMI_OK;
 	}
 	if (have_end) {
 		long pend = lmi_ind_period_of(o->period, end);
 
-		TRY(bump(ind, "v.cov-", pend, 1));
+		TRY(ctr(ind, K_VCOVM, pend));
 		TRY(dur(ind, "v.closed", pend, end - reg));
 		TRY(dur(ind, "v.km.ev", preg, end - reg));
 		if (strcmp(status, "filled") == 0)
@@ -655,16 +739,12 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b, const 
 	return LMI_OK;
 }
 
-static const char *const reasons[] = { "disqualified", "exhausted", "other", "period_expired",
-				       "reemployed", NULL };
-
 static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
 	const char *reason = fld(b, row, C_REASON), *rs = "other";
 	long elig, end, fp, pe = 0, pend = 0;
 	int have_elig, have_end, have_fp, rc;
-	struct lmi_agg_cell *c;
 
 	TRY(opt_date(ind, b, row, C_ELIG, claim_cols, &elig, &have_elig));
 	TRY(opt_date(ind, b, row, C_END, claim_cols, &end, &have_end));
@@ -677,29 +757,28 @@ static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b, const st
 	TRY(join_groups(ind, b, row));
 	if (have_elig) {
 		pe = lmi_ind_period_of(o->period, elig);
-		TRY(bump(ind, "c.in", pe, 1));
+		TRY(ctr(ind, K_CIN, pe));
 	}
 	if (have_end)
 		pend = lmi_ind_period_of(o->period, end);
 	/* Stock: the spell covers period ends in [p(elig), p(end)). */
 	if (have_elig && (!have_end || end >= elig)) {
-		TRY(bump(ind, "c.cov+", pe, 1));
+		TRY(ctr(ind, K_CCOVP, pe));
 		if (have_end)
-			TRY(bump(ind, "c.cov-", pend, 1));
+			TRY(ctr(ind, K_CCOVM, pend));
 	}
 	if (o->set == LMI_IND_MISMATCH || o->set == LMI_IND_TIGHTNESS)
 		return LMI_OK;
 	if (o->set == LMI_IND_OFFICE) {
 		if (have_elig && have_end && strcmp(rs, "reemployed") == 0)
-			TRY(bump(ind, "c.place", pe, 1));
+			TRY(ctr(ind, K_CPLACE, pe));
 		return LMI_OK;
 	}
 	if (have_end) {
-		TRY(bump(ind, "c.out", pend, 1));
-		TRY(cell(ind, "c.outr", pend, rs, &c));
-		lmi_agg_mom_add(&c->m, 1);
+		TRY(ctr(ind, K_COUT, pend));
+		TRY(ctr(ind, ctr_index("c.outr", rs), pend));
 		if (strcmp(rs, "exhausted") == 0)
-			TRY(bump(ind, "c.exh", pend, 1));
+			TRY(ctr(ind, K_CEXH, pend));
 		if (have_elig && end >= elig)
 			TRY(dur(ind, "c.dur", pend, end - elig));
 	}
@@ -708,17 +787,17 @@ static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b, const st
 		long plt = lmi_ind_period_of(o->period, lt);
 
 		if (!have_end || pend > plt) {
-			TRY(bump(ind, "c.lt+", plt, 1));
+			TRY(ctr(ind, K_CLTP, plt));
 			if (have_end)
-				TRY(bump(ind, "c.lt-", pend, 1));
+				TRY(ctr(ind, K_CLTM, pend));
 		}
 	}
 	if (have_fp) {
 		long pfp = lmi_ind_period_of(o->period, fp);
 
-		TRY(bump(ind, "c.fp", pfp, 1));
+		TRY(ctr(ind, K_CFP, pfp));
 		if (have_end && strcmp(rs, "exhausted") == 0)
-			TRY(bump(ind, "c.fpx", pfp, 1));
+			TRY(ctr(ind, K_CFPX, pfp));
 	}
 	return LMI_OK;
 }
@@ -740,28 +819,28 @@ static int add_training(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		return LMI_EPARSE;
 	}
 	TRY(join_groups(ind, b, row));
-	TRY(bump(ind, "t.enrol", lmi_ind_period_of(o->period, start), 1));
+	TRY(ctr(ind, K_TENROL, lmi_ind_period_of(o->period, start)));
 	if (!have_end || *status == '\0' || strcmp(status, "enrolled") == 0)
 		return LMI_OK;
 	{
 		long pend = lmi_ind_period_of(o->period, end);
 
 		done = strcmp(status, "completed") == 0 || strcmp(status, "early_employed") == 0;
-		TRY(bump(ind, "t.fin", pend, 1));
+		TRY(ctr(ind, K_TFIN, pend));
 		if (!done)
 			return LMI_OK;
-		TRY(bump(ind, "t.comp", pend, 1));
+		TRY(ctr(ind, K_TCOMP, pend));
 		if (strcmp(fld(b, row, T_EXCL), "1") == 0)
 			return LMI_OK;
 		if (*fld(b, row, T_E3) != '\0') {
-			TRY(bump(ind, "t.e3d", pend, 1));
+			TRY(ctr(ind, K_TE3D, pend));
 			if (strcmp(fld(b, row, T_E3), "1") == 0)
-				TRY(bump(ind, "t.e3n", pend, 1));
+				TRY(ctr(ind, K_TE3N, pend));
 		}
 		if (*fld(b, row, T_E6) != '\0') {
-			TRY(bump(ind, "t.e6d", pend, 1));
+			TRY(ctr(ind, K_TE6D, pend));
 			if (strcmp(fld(b, row, T_E6), "1") == 0)
-				TRY(bump(ind, "t.e6n", pend, 1));
+				TRY(ctr(ind, K_TE6N, pend));
 		}
 	}
 	return LMI_OK;
@@ -928,6 +1007,35 @@ static int w_groups(struct lmi_csvw *w, const char *g, size_t glen, size_t ng)
 	return w->status;
 }
 
+/* Writes each nonzero counter of a "#" cell as its own partial row. */
+static void write_counters(struct lmi_csvw *w, const struct lmi_ind_opts *o, const char *setname,
+			   const struct lmi_agg_cell *c, const struct pkey *k)
+{
+	char lab[16];
+
+	lab[0] = '\0';
+	if (k->period > 0)
+		lmi_ind_period_label(o->period, k->period, lab, sizeof(lab));
+	for (int j = 0; j < K_N; j++) {
+		int64_t v = lmi_agg_vec_get(c, (size_t)j);
+
+		if (v == 0)
+			continue;
+		lmi_csvw_str(w, setname);
+		lmi_csvw_str(w, j < K_OUTR ? ctr_names[j] : "c.outr");
+		lmi_csvw_str(w, lab);
+		w_groups(w, k->g, k->glen, o->ngroups);
+		lmi_csvw_str(w, j < K_OUTR ? "" : reasons[j - K_OUTR]);
+		w_num(w, v);
+		w_num(w, v);
+		w_num(w, v);
+		lmi_csvw_str(w, "1");
+		lmi_csvw_str(w, "1");
+		lmi_csvw_str(w, "");
+		lmi_csvw_endrow(w);
+	}
+}
+
 int lmi_ind_write_partial(struct lmi_ind *ind, struct lmi_csvw *w)
 {
 	const struct lmi_ind_opts *o = &ind->o;
@@ -962,6 +1070,10 @@ int lmi_ind_write_partial(struct lmi_ind *ind, struct lmi_csvw *w)
 		struct pkey k;
 
 		parse_key(c, &k);
+		if (k.slen == 1 && k.stat[0] == '#') {
+			write_counters(w, o, setname, c, &k);
+			continue;
+		}
 		lmi_csvw_str(w, setname);
 		lmi_csvw_field(w, k.stat, k.slen);
 		if (k.period > 0)
@@ -1029,7 +1141,7 @@ static int merge_row(struct lmi_ind *ind, const struct lmi_csv_row *row, size_t 
 	long period = 0;
 	long long n, sum, sumsq, mn, mx;
 	size_t gl = 0, kl;
-	int rc;
+	int rc, k;
 
 	if (*f[2] != '\0' && lmi_ind_period_parse(ind->o.period, f[2], &period) != LMI_OK) {
 		snprintf(ind->err, sizeof(ind->err), "bad period '%.40s'", f[2]);
@@ -1061,12 +1173,19 @@ static int merge_row(struct lmi_ind *ind, const struct lmi_csv_row *row, size_t 
 		snprintf(ind->err, sizeof(ind->err), "bad number in partial row");
 		return LMI_EPARSE;
 	}
-	kl = make_key(ind, f[1], period, ind->gbuf, gl, f[3 + ng]);
+	k = ctr_index(f[1], f[3 + ng]);
+	if (k >= 0 && k < K_OUTR && row->len[3 + ng] != 0) {
+		snprintf(ind->err, sizeof(ind->err), "bad statistic name");
+		return LMI_EPARSE;
+	}
+	kl = make_key(ind, k >= 0 ? "#" : f[1], period, ind->gbuf, gl, k >= 0 ? "" : f[3 + ng]);
 	if (kl == 0)
 		return LMI_ENOMEM;
 	rc = lmi_agg_get(&ind->agg, ind->key, kl, &dst);
 	if (rc != LMI_OK)
 		return rc;
+	if (k >= 0)
+		return lmi_agg_vec_add(dst, (size_t)k, n);
 	memset(&src, 0, sizeof(src));
 	src.m.n = n;
 	src.m.sum = sum;
@@ -1255,7 +1374,12 @@ static const struct lmi_agg_cell *look(struct fin *f, const char *stat, long per
 
 static long long cnt(struct fin *f, const char *stat, long period, const struct grp *g)
 {
-	const struct lmi_agg_cell *c = look(f, stat, period, g, NULL);
+	int k = ctr_index(stat, NULL);
+	const struct lmi_agg_cell *c;
+
+	if (k >= 0)
+		return lmi_agg_vec_get(look(f, "#", period, g, NULL), (size_t)k);
+	c = look(f, stat, period, g, NULL);
 
 	return c ? c->m.n : 0;
 }
@@ -1479,12 +1603,12 @@ static int fin_claims(struct fin *f, const struct grp *g)
 		set_count(r, out);
 		for (size_t k = 0; reasons[k] != NULL; k++) {
 			char name[48];
-			const struct lmi_agg_cell *rc2 = look(f, "c.outr", p, g, reasons[k]);
+			const struct lmi_agg_cell *v = look(f, "#", p, g, NULL);
 
 			snprintf(name, sizeof(name), "claims_outflow_%s", reasons[k]);
 			if ((r = row_new(f, name, p, g)) == NULL)
 				goto out;
-			set_count(r, rc2 ? rc2->m.n : 0);
+			set_count(r, lmi_agg_vec_get(v, K_OUTR + k));
 		}
 		if ((r = row_new(f, "claims_stock", p, g)) == NULL)
 			goto out;
@@ -1971,9 +2095,17 @@ int lmi_ind_finish(struct lmi_ind *ind, struct lmi_csvw *w)
 		parse_key(cells[i], &k);
 		f.groups[f.ng].g = k.g;
 		f.groups[f.ng++].len = k.glen;
-		/* A long-term start may lie past the data; it does not widen the range. */
-		if (k.period <= 0 || (k.slen == 5 && memcmp(k.stat, "c.lt+", 5) == 0))
+		if (k.period <= 0)
 			continue;
+		/* A long-term start may lie past the data; it does not widen the range. */
+		if (k.slen == 1 && k.stat[0] == '#') {
+			int other = 0;
+
+			for (int j = 0; j < K_N; j++)
+				other |= j != K_CLTP && lmi_agg_vec_get(cells[i], (size_t)j) != 0;
+			if (!other)
+				continue;
+		}
 		if (k.period < f.pmin)
 			f.pmin = k.period;
 		if (k.period > f.pmax)

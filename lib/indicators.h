@@ -142,6 +142,9 @@ struct lmi_ind {
 	size_t kcap;
 	char *gbuf; /* the current row's group values, joined */
 	size_t glen, gcap;
+	long cache_p[4];       /* counter cells of the current row, by period */
+	struct lmi_agg_cell *cache_c[4];
+	int ncache;
 	int merge_set;         /* lmi_ind_merge_file(): set of the partials, -1 before */
 	unsigned merge_opts;   /* bit k: option k seen */
 	size_t merge_ng;
