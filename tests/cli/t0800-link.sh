@@ -152,7 +152,10 @@ t too-many-pairs 1 "link $ID $F --block sex --max-pairs 5 link-claims.csv link-t
 t nothing-to-compare 1 'link --id id' 'id\n1\n2\n' '' \
 	'lmi-link: no column to compare besides the id; name them with --fields\n'
 t header-only 0 'link --id id -q' 'id,name\n' 'id_a,id_b,match_weight,match_probability,gamma_name\n'
-t write-error 1 "link $ID $F -q link-claims.csv link-training.csv >/dev/full" - '' -
+t write-error 1 "link $ID $F -q link-claims.csv link-training.csv >/dev/full" - '' \
+	'lmi-link: write error on standard output: No space left on device\n'
+t params-cannot-open 1 "link $ID $F -q -p nodir/p.csv link-claims.csv link-training.csv >/dev/null" \
+	- '' "lmi-link: cannot open 'nodir/p.csv': No such file or directory\n"
 t params-write-error 1 "link $ID $F -q -p /dev/full link-claims.csv link-training.csv >/dev/null" \
 	- '' "lmi-link: cannot write '/dev/full'\n"
 
