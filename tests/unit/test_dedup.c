@@ -313,13 +313,18 @@ static void test_memory(void)
 	struct lmi_dedup d;
 	char id[32], t[32];
 	size_t bytes, keys, worst = 0;
+	int failed = 0;
 
 	lmi_dedup_init(&d, &o);
 	for (int i = 0; i < 200000; i++) {
+		struct lmi_dedup_rec r;
+
 		snprintf(id, sizeof(id), "%d", i);
 		snprintf(t, sizeof(t), "title %d", i);
-		add(&d, rec("s", id, "e", t, i / 100, 3, ""));
+		r = rec("s", id, "e", t, i / 100, 3, "");
+		failed += lmi_dedup_add(&d, &r) != LMI_OK;
 	}
+	CHECK_INT(failed, 0);
 	CHECK_INT(lmi_dedup_run(&d), LMI_OK);
 	lmi_dedup_key_memory(&d, &bytes, &keys);
 	CHECK_INT(keys, 400000); /* 200000 source ids + 200000 exact keys */
