@@ -3,7 +3,8 @@
 # Idempotent: prints nothing and changes nothing when all is present.
 set -eu
 pkgs="build-essential pkg-config libcsv-dev libsqlite3-dev sqlite3 libgsl-dev libxlsxwriter-dev
-libsodium-dev libpcre2-dev mandoc r-base-core miller parallel unzip python3 chromium"
+libsodium-dev libpcre2-dev mandoc r-base-core miller parallel unzip python3 python3-openpyxl
+chromium time"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
