@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pcre2.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,11 @@ struct lmi_rules_priv {
 	struct pattern *pats;
 	size_t npats;
 	pcre2_code *any[2]; /* all patterns of title / description, for a quick miss */
+	/*
+	 * When start[b] is set, any[b] is compiled anchored and is tried only at
+	 * the code points that can begin a match (see probe_starts()).
+	 */
+	unsigned char *start[2];
 	pcre2_match_data *md;
 	/* Per-row scratch, one entry per schema field. */
 	enum vstate *st;
@@ -573,12 +579,13 @@ static int load_digits(struct lmi_rules *rs, const char *dir, const char *name, 
 	return rc < 0 ? rc : LMI_OK;
 }
 
-static pcre2_code *compile(struct lmi_rules *rs, const char *where, const char *pat)
+static pcre2_code *compile(struct lmi_rules *rs, const char *where, const char *pat,
+			   uint32_t options)
 {
 	int errcode;
 	PCRE2_SIZE off;
-	pcre2_code *re =
-	    pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &errcode, &off, NULL);
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF | options,
+				       &errcode, &off, NULL);
 	PCRE2_UCHAR msg[160];
 
 	if (re == NULL) {
@@ -634,24 +641,109 @@ static int parse_pattern_row(struct lmi_rules *rs, const struct lmi_csv_row *row
 				    when);
 		pt->when_slot = k;
 	}
-	pt->re = compile(rs, where, cell(row, col[3]));
+	pt->re = compile(rs, where, cell(row, col[3]), 0);
 	if (pt->re == NULL)
 		return LMI_EPARSE;
 	pt->label = lmi_xstrdup(cell(row, col[4]));
 	return LMI_OK;
 }
 
+#define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
+
+static int probed(uint32_t cp)
+{
+	return cp < 0x80 || (cp >= 0x3130 && cp < 0x3190) || (cp >= 0xAC00 && cp < PROBE_END);
+}
+
+/*
+ * Finds the code points that can begin a match of the anchored pattern re:
+ * returns a table over 0..PROBE_END-1 (1 = may begin a match), or NULL to
+ * search every position.  For each ASCII character, Hangul compatibility jamo
+ * and Hangul syllable, a partial match of that one character at offset 0 tells
+ * whether some text starting with it could match; code points not probed are
+ * marked possible.  This is sound without positive look-behinds, \b, \B and
+ * verbs (the caller checks for them): a negative look-behind sees no text at
+ * offset 0 and passes, which only adds code points.  A pattern that matches
+ * the empty string gets no table.
+ */
+static unsigned char *probe_starts(const pcre2_code *re)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	unsigned char *ok, buf[4];
+	int rc;
+
+	if (md == NULL)
+		return NULL;
+	rc = pcre2_match(re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL);
+	if (rc != PCRE2_ERROR_NOMATCH) {
+		pcre2_match_data_free(md);
+		return NULL;
+	}
+	ok = lmi_xcalloc(PROBE_END, 1);
+	for (uint32_t cp = 1; cp < PROBE_END; cp++) {
+		size_t n;
+
+		if (!probed(cp)) {
+			ok[cp] = 1;
+			continue;
+		}
+		if (cp < 0x80) {
+			buf[0] = (unsigned char)cp;
+			n = 1;
+		} else {
+			buf[0] = (unsigned char)(0xE0 | (cp >> 12));
+			buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+			buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
+			n = 3;
+		}
+		rc = pcre2_match(re, buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
+		ok[cp] = rc != PCRE2_ERROR_NOMATCH;
+	}
+	pcre2_match_data_free(md);
+	return ok;
+}
+
+/* Decodes the code point at s (valid UTF-8) and sets *len to its length in bytes. */
+static uint32_t utf8_at(const unsigned char *s, size_t *len)
+{
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
+	}
+	if (s[0] < 0xE0) {
+		*len = 2;
+		return ((uint32_t)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+	}
+	if (s[0] < 0xF0) {
+		*len = 3;
+		return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		       (s[2] & 0x3F);
+	}
+	*len = 4;
+	return ((uint32_t)(s[0] & 0x07) << 18) | ((uint32_t)(s[1] & 0x3F) << 12) |
+	       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
+}
+
 /* Appends "(?:pat)" for every pattern of field bit `bit` to one alternation. */
-static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code **out)
+static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code **out,
+		     unsigned char **start)
 {
 	struct lmi_rules_priv *p = rs->p;
 	size_t len = 0, k = 0;
 	char *all;
+	int safe = 1;
 
 	*out = NULL;
-	for (size_t i = 0; i < p->npats; i++)
-		if (p->pats[i].fields & bit)
-			len += strlen(pats[i]) + 5;
+	*start = NULL;
+	for (size_t i = 0; i < p->npats; i++) {
+		if (!(p->pats[i].fields & bit))
+			continue;
+		len += strlen(pats[i]) + 5;
+		/* Constructs that look at the text before the start defeat the probe. */
+		if (strstr(pats[i], "(?<=") || strstr(pats[i], "\\b") || strstr(pats[i], "\\B") ||
+		    strstr(pats[i], "(*"))
+			safe = 0;
+	}
 	if (len == 0)
 		return LMI_OK;
 	all = lmi_xmalloc(len + 1);
@@ -668,9 +760,13 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 		k += n + 4;
 	}
 	all[k] = '\0';
-	*out = compile(rs, "patterns.csv", all);
+	*out = compile(rs, "patterns.csv", all, safe ? PCRE2_ANCHORED : 0);
 	free(all);
-	return *out ? LMI_OK : LMI_EPARSE;
+	if (*out == NULL)
+		return LMI_EPARSE;
+	if (safe)
+		*start = probe_starts(*out);
+	return LMI_OK;
 }
 
 static int load_patterns(struct lmi_rules *rs, const char *dir)
@@ -696,9 +792,9 @@ static int load_patterns(struct lmi_rules *rs, const char *dir)
 	}
 	lmi_csv_close(&r);
 	if (rc >= 0)
-		rc = build_any(rs, 1, pats, &p->any[0]);
+		rc = build_any(rs, 1, pats, &p->any[0], &p->start[0]);
 	if (rc >= 0)
-		rc = build_any(rs, 2, pats, &p->any[1]);
+		rc = build_any(rs, 2, pats, &p->any[1], &p->start[1]);
 	for (size_t i = 0; i < p->npats; i++)
 		free(pats[i]);
 	free(pats);
@@ -787,6 +883,8 @@ void lmi_rules_release(struct lmi_rules *rs)
 	free(p->pats);
 	pcre2_code_free(p->any[0]);
 	pcre2_code_free(p->any[1]);
+	free(p->start[0]);
+	free(p->start[1]);
 	pcre2_match_data_free(p->md);
 	free(p->cols);
 	free(p->st);
@@ -1161,6 +1259,36 @@ static void check_structure(struct ctx *c)
 		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
 }
 
+/*
+ * Searches field b's combined pattern in x: everywhere, or, with a start
+ * table, anchored at each code point that can begin a match.  Returns a match
+ * count, PCRE2_ERROR_NOMATCH or another PCRE2 error.
+ */
+static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)x, *ok = p->start[b];
+	size_t i = 0, len;
+	int rc;
+
+	if (ok == NULL)
+		return pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL);
+	while (i < n) {
+		uint32_t cp = utf8_at(s + i, &len);
+
+		if (cp >= PROBE_END || ok[cp]) {
+			/* pcre2_jit_match skips pcre2_match's checks: this is the hot call */
+			rc = pcre2_jit_match(p->any[b], (PCRE2_SPTR)x, n, i, 0, p->md, NULL);
+			if (rc == PCRE2_ERROR_JIT_BADOPTION)
+				rc = pcre2_match(p->any[b], (PCRE2_SPTR)x, n, i, PCRE2_NO_UTF_CHECK,
+						 p->md, NULL);
+			if (rc != PCRE2_ERROR_NOMATCH)
+				return rc;
+		}
+		i += len;
+	}
+	return PCRE2_ERROR_NOMATCH;
+}
+
 /* R7..R11: wording, one violation per rule and row; a quick combined match first. */
 static void check_wording(struct ctx *c)
 {
@@ -1175,8 +1303,7 @@ static void check_wording(struct ctx *c)
 		if (n == 0 || p->any[b] == NULL)
 			continue;
 		/* Only a clean miss skips the patterns; a match-limit error tries each one. */
-		if (pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) ==
-		    PCRE2_ERROR_NOMATCH)
+		if (any_match(p, b, x, n) == PCRE2_ERROR_NOMATCH)
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];

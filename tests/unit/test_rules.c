@@ -321,6 +321,10 @@ static void test_vacancy_text(void)
 	CHECK_STR(vac("description", "텔레그램 ID: abc"), "R10|");
 	CHECK_STR(vac("description", "카톡으로만 문의"), "R10|");
 	CHECK_STR(vac("description", "선입금 필수"), "R10|");
+	/* matches after 4-byte and non-Hangul characters (the start-position table) */
+	CHECK_STR(vac("description", "😀남자만"), "|R7");
+	CHECK_STR(vac("title", "漢字 고수익 보장"), "R10|");
+	CHECK_STR(vac("description", "ㄱ, 20대 우대"), "|R8");
 	/* one violation per rule even when title and description both match */
 	CHECK_STR(vac2("title", "남자만", "description", "남성 우대"), "|R7");
 	/* R11 */
@@ -572,6 +576,19 @@ static void test_loading(void)
 	lmi_parse_date("2025-06-30", &rs.as_of);
 	CHECK_STR(vac("close_date", "2025-05-31"), "|");
 	CHECK_STR(vac("title", "남자만 채용"), "R7|");
+	remove_dir(dir);
+
+	/* \b makes the patterns unsafe for the start table: every position is tried */
+	snprintf(dir, sizeof(dir), "/tmp/lmi-rules-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		return;
+	scratch_dir(dir, "patterns.csv", "R9,description,,\\bfoo,foo\n");
+	lmi_rules_release(&rs);
+	CHECK_INT(lmi_rules_init(&rs, dir, "vacancy"), LMI_OK);
+	lmi_parse_date("2025-06-30", &rs.as_of);
+	CHECK_STR(vac("description", "a foo"), "|R9");
+	CHECK_STR(vac("description", "afoo"), "|");
+	CHECK_STR(vac("description", "남자만"), "|R7");
 	remove_dir(dir);
 
 	lmi_rules_release(&rs);
