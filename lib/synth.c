@@ -17,7 +17,7 @@
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 #define VLEN 512  /* one generated value; all are short text we compose ourselves */
 #define MAXCOL 32 /* values per row before the truth columns */
-#define NEMP 1500 /* employers in the pool */
+#define NEMP 20000 /* employers in the pool (about 1.6 MB, whatever --rows) */
 
 /* ---- fixed code lists ---- */
 

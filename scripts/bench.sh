@@ -177,6 +177,7 @@ for _s in "$top"/scripts/bench.d/*.sh; do
 	$BENCH_ONLY) ;;
 	*) continue ;;
 	esac
+	# A subshell: a snippet that fails stops itself, not the benchmark.
 	# shellcheck disable=SC1090
-	. "$_s"
+	( . "$_s" ) || echo "# bench: $(basename "$_s") failed (exit $?)"
 done
