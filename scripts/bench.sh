@@ -47,16 +47,18 @@ mkdir -p "$BENCH_DIR"
 _tmp=$(mktemp -d)
 trap 'rm -rf "$_tmp"' EXIT
 
-# gen FILE KIND ROWS: (re)generates FILE unless it was made by the same command.
+# gen FILE KIND ROWS: (re)generates FILE unless the same command of the same lmi-synth made it.
+_synth_version=$(lmi-synth --version | head -1)
 gen() {
 	_cmd="lmi synth --kind $2 --rows $3 --seed 1"
-	if [ -f "$BENCH_DIR/$1" ] && [ "$(cat "$BENCH_DIR/$1.cmd" 2>/dev/null)" = "$_cmd" ]; then
+	if [ -f "$BENCH_DIR/$1" ] &&
+		[ "$(cat "$BENCH_DIR/$1.cmd" 2>/dev/null)" = "$_cmd # $_synth_version" ]; then
 		return
 	fi
 	echo "bench: $_cmd > $BENCH_DIR/$1" >&2
 	$_cmd >"$BENCH_DIR/$1.tmp"
 	mv "$BENCH_DIR/$1.tmp" "$BENCH_DIR/$1"
-	echo "$_cmd" >"$BENCH_DIR/$1.cmd"
+	echo "$_cmd # $_synth_version" >"$BENCH_DIR/$1.cmd"
 }
 
 gen vacancy.csv vacancy "$BENCH_ROWS_VACANCY"
