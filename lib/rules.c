@@ -312,8 +312,16 @@ static void set_sort(struct strset *set)
 
 static int set_has(const struct strset *set, const char *s)
 {
-	return set != NULL && set->n > 0 &&
-	       bsearch(&s, set->s, set->n, sizeof(*set->s), cmpstr) != NULL;
+	if (set == NULL || set->n == 0)
+		return 0;
+	if (set->n <= 16) {
+		/* short code lists: a first-byte test skips most calls */
+		for (size_t i = 0; i < set->n; i++)
+			if (set->s[i][0] == s[0] && strcmp(set->s[i], s) == 0)
+				return 1;
+		return 0;
+	}
+	return bsearch(&s, set->s, set->n, sizeof(*set->s), cmpstr) != NULL;
 }
 
 static void set_free(struct strset *set)
@@ -1015,6 +1023,25 @@ static void format_cents(double x, char *out, size_t size)
 	out[k] = '\0';
 }
 
+/* The common case of a date: exactly YYYY-MM-DD and valid; else 0 (use lmi_parse_date). */
+static int iso_date(const char *s, long *days)
+{
+	int y, m, d;
+
+	for (int i = 0; i < 10; i++)
+		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
+			return 0;
+	if (s[10] != '\0')
+		return 0;
+	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	m = (s[5] - '0') * 10 + (s[6] - '0');
+	d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (!lmi_date_valid(y, m, d))
+		return 0;
+	*days = lmi_days_from_civil(y, m, d);
+	return 1;
+}
+
 static int blank(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -1049,7 +1076,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		p->st[i] = V_OK;
 		switch (f->type) {
 		case LMI_T_DATE:
-			rc = lmi_parse_date(x, &p->days[i]);
+			rc = iso_date(x, &p->days[i]) ? LMI_OK : lmi_parse_date(x, &p->days[i]);
 			if (rc == LMI_PARSE_UNTIL_FILLED && strcmp(f->name, "close_date") == 0) {
 				p->st[i] = V_UNTIL;
 			} else if (rc != LMI_OK) {
