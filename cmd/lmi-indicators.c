@@ -129,7 +129,8 @@ static void apply(struct lmi_ind_opts *o, struct run *run, int c, const char *ar
 		else if (strcmp(arg, "year") == 0)
 			o->period = LMI_IND_YEAR;
 		else
-			lmi_usage_error(usage, "--period must be month, quarter or year: '%s'", arg);
+			lmi_usage_error(usage, "--period must be month, quarter or year: '%s'",
+					arg);
 		break;
 	case 'P':
 		run->partial = 1;
@@ -142,7 +143,8 @@ static void apply(struct lmi_ind_opts *o, struct run *run, int c, const char *ar
 		if (*end == ',')
 			o->hhi_hi = strtod(end + 1, &end);
 		if (*end != '\0' || !(o->hhi_lo > 0 && o->hhi_lo < o->hhi_hi && o->hhi_hi <= 10000))
-			lmi_usage_error(usage, "--hhi-thresholds must be LO,HI with 0 < LO < HI <= 10000");
+			lmi_usage_error(usage,
+					"--hhi-thresholds must be LO,HI with 0 < LO < HI <= 10000");
 		break;
 	case 'v':
 		run->vac = arg;
@@ -241,7 +243,8 @@ int main(int argc, char **argv)
 		if (seen[c])
 			apply(&o, &run, c, args[c]);
 	if ((set == LMI_IND_TIGHTNESS || set == LMI_IND_MISMATCH) != (run.vac || run.claims))
-		lmi_usage_error(usage, "--vacancies and --claims go with tightness and mismatch only");
+		lmi_usage_error(usage,
+				"--vacancies and --claims go with tightness and mismatch only");
 	if ((set == LMI_IND_TIGHTNESS || set == LMI_IND_MISMATCH) && optind + 1 < argc)
 		lmi_usage_error(usage, "%s reads --vacancies and --claims, not FILE", argv[optind]);
 

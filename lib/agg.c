@@ -114,7 +114,8 @@ static struct lmi_agg_slot *lookup(struct lmi_agg_slot *slot, size_t cap, uint64
 
 		if (sl->cell == NULL)
 			return sl;
-		if (sl->hash == h && sl->cell->klen == klen && memcmp(sl->cell->key, key, klen) == 0)
+		if (sl->hash == h && sl->cell->klen == klen &&
+		    memcmp(sl->cell->key, key, klen) == 0)
 			return sl;
 		i = (i + 1) & (cap - 1);
 	}

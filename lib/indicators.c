@@ -197,10 +197,12 @@ void lmi_ind_period_label(enum lmi_ind_period p, long idx, char *out, size_t siz
 {
 	switch (p) {
 	case LMI_IND_MONTH:
-		snprintf(out, size, "%04ld-%02ld", floor_div(idx, 12), idx - floor_div(idx, 12) * 12 + 1);
+		snprintf(out, size, "%04ld-%02ld", floor_div(idx, 12),
+			 idx - floor_div(idx, 12) * 12 + 1);
 		break;
 	case LMI_IND_QUARTER:
-		snprintf(out, size, "%04ld-Q%ld", floor_div(idx, 4), idx - floor_div(idx, 4) * 4 + 1);
+		snprintf(out, size, "%04ld-Q%ld", floor_div(idx, 4),
+			 idx - floor_div(idx, 4) * 4 + 1);
 		break;
 	default:
 		snprintf(out, size, "%04ld", idx);
@@ -377,8 +379,8 @@ static int reserve(char **buf, size_t *cap, size_t need)
 }
 
 /* Builds the key into ind->key; returns its length, or 0 when out of memory. */
-static size_t make_key(struct lmi_ind *ind, const char *stat, long period, const char *g, size_t glen,
-		       const char *sub)
+static size_t make_key(struct lmi_ind *ind, const char *stat, long period, const char *g,
+		       size_t glen, const char *sub)
 {
 	size_t sl = strlen(stat), bl = sub ? strlen(sub) : 0, n;
 
@@ -447,16 +449,35 @@ static int dur(struct lmi_ind *ind, const char *stat, long period, int64_t days)
  * partial files each counter is still its own row, named as below.
  */
 static const char *const ctr_names[] = {
-	"c.cov+", "c.cov-", "c.exh", "c.fp", "c.fpx", "c.in", "c.lt+", "c.lt-", "c.out", "c.place", "t.comp", "t.e3d", "t.e3n", "t.e6d", "t.e6n", "t.enrol", "t.fin", "v.cov+", "v.cov-",
+	"c.cov+", "c.cov-", "c.exh", "c.fp", "c.fpx", "c.in", "c.lt+", "c.lt-", "c.out", "c.place",
+	"t.comp", "t.e3d", "t.e3n", "t.e6d", "t.e6n", "t.enrol", "t.fin", "v.cov+", "v.cov-",
 };
 enum {
-	K_CCOVP, K_CCOVM, K_CEXH, K_CFP, K_CFPX, K_CIN, K_CLTP, K_CLTM, K_COUT, K_CPLACE, K_TCOMP, K_TE3D, K_TE3N, K_TE6D, K_TE6N, K_TENROL, K_TFIN, K_VCOVP, K_VCOVM,
+	K_CCOVP,
+	K_CCOVM,
+	K_CEXH,
+	K_CFP,
+	K_CFPX,
+	K_CIN,
+	K_CLTP,
+	K_CLTM,
+	K_COUT,
+	K_CPLACE,
+	K_TCOMP,
+	K_TE3D,
+	K_TE3N,
+	K_TE6D,
+	K_TE6N,
+	K_TENROL,
+	K_TFIN,
+	K_VCOVP,
+	K_VCOVM,
 	K_OUTR, /* + index in reasons[] */
 	K_N = K_OUTR + 5,
 };
 
-static const char *const reasons[] = { "disqualified", "exhausted", "other", "period_expired",
-				       "reemployed", NULL };
+static const char *const reasons[] = {"disqualified",	"exhausted",  "other",
+				      "period_expired", "reemployed", NULL};
 
 /* Returns the counter of a statistic name (and sub, for "c.outr"), or -1. */
 static int ctr_index(const char *stat, const char *sub)
@@ -499,19 +520,33 @@ static int ctr(struct lmi_ind *ind, int k, long period)
 
 enum {
 	/* vacancy */
-	V_REG, V_CLOSE, V_STATUS, V_SDATE, V_POS, V_HIRES, V_EMP,
+	V_REG,
+	V_CLOSE,
+	V_STATUS,
+	V_SDATE,
+	V_POS,
+	V_HIRES,
+	V_EMP,
 	/* claim */
-	C_ELIG = 0, C_END, C_REASON, C_FP,
+	C_ELIG = 0,
+	C_END,
+	C_REASON,
+	C_FP,
 	/* training */
-	T_START = 0, T_END, T_STATUS, T_EXCL, T_E3, T_E6,
+	T_START = 0,
+	T_END,
+	T_STATUS,
+	T_EXCL,
+	T_E3,
+	T_E6,
 };
 
-static const char *const vac_cols[] = { "reg_date", "close_date", "status", "status_date",
-					"positions", "hires", "employer_id", NULL };
-static const char *const claim_cols[] = { "eligibility_date", "end_date", "end_reason",
-					  "first_payment_date", NULL };
-static const char *const train_cols[] = { "start_date", "end_date", "status", "outcome_excluded",
-					  "employed_3m", "employed_6m", NULL };
+static const char *const vac_cols[] = {"reg_date",  "close_date", "status",	 "status_date",
+				       "positions", "hires",	  "employer_id", NULL};
+static const char *const claim_cols[] = {"eligibility_date", "end_date", "end_reason",
+					 "first_payment_date", NULL};
+static const char *const train_cols[] = {"start_date",	"end_date",    "status", "outcome_excluded",
+					 "employed_3m", "employed_6m", NULL};
 
 static const char *claim_alias(const char *name)
 {
@@ -528,7 +563,8 @@ int lmi_ind_bind(struct lmi_ind *ind, enum lmi_ind_kind kind, const struct lmi_c
 		 struct lmi_ind_bind *b)
 {
 	const char *const *cols = kind == LMI_IND_IN_VACANCY ? vac_cols
-				  : kind == LMI_IND_IN_CLAIM ? claim_cols : train_cols;
+				  : kind == LMI_IND_IN_CLAIM ? claim_cols
+							     : train_cols;
 
 	memset(b, 0, sizeof(*b));
 	b->kind = kind;
@@ -587,8 +623,9 @@ static int parse_date(const char *s, long *days)
 	return LMI_OK;
 }
 
-static int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row,
-		    int i, const char *const *names, long *days, int *have)
+static int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b,
+		    const struct lmi_csv_row *row, int i, const char *const *names, long *days,
+		    int *have)
 {
 	int rc = parse_date(fld(b, row, i), days);
 
@@ -619,7 +656,8 @@ static int opt_int(struct lmi_ind *ind, const struct lmi_ind_bind *b, const stru
 }
 
 /* Joins the --by values of a row into ind->gbuf. */
-static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row)
+static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
+		       const struct lmi_csv_row *row)
 {
 	size_t n = 0;
 
@@ -653,11 +691,11 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b, const 
 	return LMI_OK;
 }
 
-#define TRY(x)                        \
-	do {                          \
-		rc = (x);             \
-		if (rc != LMI_OK)     \
-			return rc;    \
+#define TRY(x)                                                                                     \
+	do {                                                                                       \
+		rc = (x);                                                                          \
+		if (rc != LMI_OK)                                                                  \
+			return rc;                                                                 \
 	} while (0)
 
 static int is_closed_status(const char *s)
@@ -665,7 +703,8 @@ static int is_closed_status(const char *s)
 	return strcmp(s, "filled") == 0 || strcmp(s, "expired") == 0 || strcmp(s, "cancelled") == 0;
 }
 
-static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row)
+static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
+		       const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
 	const char *status = fld(b, row, V_STATUS);
@@ -739,7 +778,8 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b, const 
 	return LMI_OK;
 }
 
-static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row)
+static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b,
+		     const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
 	const char *reason = fld(b, row, C_REASON), *rs = "other";
@@ -860,9 +900,9 @@ int lmi_ind_add(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct 
 
 /* Partial state I/O. */
 
-static const char *const period_names[] = { "month", "quarter", "year" };
-static const char *const opt_names[] = { "period", "as_of", "min_cell", "alpha", "hhi",
-					 "long_term", "by", NULL };
+static const char *const period_names[] = {"month", "quarter", "year"};
+static const char *const opt_names[] = {"period", "as_of",     "min_cell", "alpha",
+					"hhi",	  "long_term", "by",	   NULL};
 
 /* Writes the canonical text of option k ("name=value") into buf. */
 static void opt_text(const struct lmi_ind_opts *o, int k, char *buf, size_t size)
@@ -909,7 +949,8 @@ static int opt_parse(struct lmi_ind_opts *o, const char *s)
 		return -1;
 	v = eq + 1;
 	for (i = 0; opt_names[i] != NULL; i++)
-		if (strlen(opt_names[i]) == (size_t)(eq - s) && memcmp(s, opt_names[i], (size_t)(eq - s)) == 0)
+		if (strlen(opt_names[i]) == (size_t)(eq - s) &&
+		    memcmp(s, opt_names[i], (size_t)(eq - s)) == 0)
 			break;
 	switch (i) {
 	case 0:
@@ -992,7 +1033,8 @@ static int w_num(struct lmi_csvw *w, long long v)
 	return lmi_csvw_str(w, b);
 }
 
-/* Writes the groups of a joined string as separate fields (ng empty ones when glen is 0 and ng > 0). */
+/* Writes the groups of a joined string as separate fields (ng empty ones when glen is 0 and ng >
+ * 0). */
 static int w_groups(struct lmi_csvw *w, const char *g, size_t glen, size_t ng)
 {
 	const char *p = g, *end = g + glen;
@@ -1041,7 +1083,7 @@ int lmi_ind_write_partial(struct lmi_ind *ind, struct lmi_csvw *w)
 	const struct lmi_ind_opts *o = &ind->o;
 	struct lmi_agg_cell **v = lmi_agg_sorted(&ind->agg);
 	const char *setname = lmi_ind_set_name(o->set);
-	static const char *const tail[] = { "sub", "n", "sum", "sumsq", "min", "max", "hist" };
+	static const char *const tail[] = {"sub", "n", "sum", "sumsq", "min", "max", "hist"};
 	char buf[320], lab[16];
 
 	if (v == NULL)
@@ -1104,7 +1146,8 @@ int lmi_ind_write_partial(struct lmi_ind *ind, struct lmi_csvw *w)
 					continue;
 				rc = reserve(&hb, &hc, hl + 48);
 				if (rc == LMI_OK)
-					hl += (size_t)snprintf(hb + hl, 48, "%s%lld:%llu", hl ? ";" : "",
+					hl += (size_t)snprintf(hb + hl, 48, "%s%lld:%llu",
+							       hl ? ";" : "",
 							       (long long)(c->base + (int64_t)j),
 							       (unsigned long long)c->h[j]);
 			}
@@ -1131,7 +1174,8 @@ static int parse_i64(const char *s, long long *v, int allow_empty)
 		return LMI_OK;
 	}
 	return lmi_parse_long(s, -4000000000000000000LL, 4000000000000000000LL, v, &e) == 0
-		       ? LMI_OK : LMI_EPARSE;
+		   ? LMI_OK
+		   : LMI_EPARSE;
 }
 
 static int merge_row(struct lmi_ind *ind, const struct lmi_csv_row *row, size_t ng)
@@ -1221,7 +1265,7 @@ static int merge_row(struct lmi_ind *ind, const struct lmi_csv_row *row, size_t 
 
 int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsigned long *line)
 {
-	static const char *const tail[] = { "sub", "n", "sum", "sumsq", "min", "max", "hist" };
+	static const char *const tail[] = {"sub", "n", "sum", "sumsq", "min", "max", "hist"};
 	struct lmi_csv_row row;
 	size_t ng;
 	int rc;
@@ -1229,14 +1273,15 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 	*line = r->header.line;
 	if (r->header.n < 10 || strcmp(r->header.f[0], "set") != 0 ||
 	    strcmp(r->header.f[1], "stat") != 0 || strcmp(r->header.f[2], "period") != 0) {
-		snprintf(ind->err, sizeof(ind->err), "not a partial file (header must start 'set,stat,period')");
+		snprintf(ind->err, sizeof(ind->err),
+			 "not a partial file (header must start 'set,stat,period')");
 		return LMI_EINVAL;
 	}
 	ng = r->header.n - 10;
 	for (size_t i = 0; i < 7; i++) {
 		if (strcmp(r->header.f[3 + ng + i], tail[i]) != 0) {
-			snprintf(ind->err, sizeof(ind->err), "not a partial file (column '%s' missing)",
-				 tail[i]);
+			snprintf(ind->err, sizeof(ind->err),
+				 "not a partial file (column '%s' missing)", tail[i]);
 			return LMI_EINVAL;
 		}
 	}
@@ -1256,15 +1301,16 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 		    ind->merge_set < 0) {
 			ind->merge_set = lmi_ind_set_parse(row.f[0]);
 			if (ind->merge_set < 0) {
-				snprintf(ind->err, sizeof(ind->err), "unknown set '%.40s'", row.f[0]);
+				snprintf(ind->err, sizeof(ind->err), "unknown set '%.40s'",
+					 row.f[0]);
 				return LMI_EPARSE;
 			}
 			ind->o.set = (enum lmi_ind_set)ind->merge_set;
 		}
 		if (ind->merge_set < 0 || strcmp(row.f[0], lmi_ind_set_name(ind->o.set)) != 0) {
-			snprintf(ind->err, sizeof(ind->err), ind->merge_set < 0
-				 ? "partial data before its '@opt' rows"
-				 : "partials disagree on the set");
+			snprintf(ind->err, sizeof(ind->err),
+				 ind->merge_set < 0 ? "partial data before its '@opt' rows"
+						    : "partials disagree on the set");
 			return LMI_EPARSE;
 		}
 		if (strcmp(row.f[1], "@opt") == 0) {
@@ -1273,7 +1319,8 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 			char buf[320];
 
 			if (k < 0) {
-				snprintf(ind->err, sizeof(ind->err), "bad option '%.60s'", row.f[3 + ng]);
+				snprintf(ind->err, sizeof(ind->err), "bad option '%.60s'",
+					 row.f[3 + ng]);
 				return LMI_EPARSE;
 			}
 			if (!(ind->merge_opts & (1u << k))) {
@@ -1283,16 +1330,18 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 			}
 			opt_text(&ind->o, k, buf, sizeof(buf));
 			if (strcmp(buf, row.f[3 + ng]) != 0) {
-				snprintf(ind->err, sizeof(ind->err), "partials disagree: '%.60s' vs '%.60s'",
-					 buf, row.f[3 + ng]);
+				snprintf(ind->err, sizeof(ind->err),
+					 "partials disagree: '%.60s' vs '%.60s'", buf,
+					 row.f[3 + ng]);
 				return LMI_EPARSE;
 			}
 			continue;
 		}
 		if (ind->merge_opts != (1u << 7) - 1 || ind->o.ngroups != ng) {
-			snprintf(ind->err, sizeof(ind->err), ind->merge_opts != (1u << 7) - 1
-				 ? "partial data before its '@opt' rows"
-				 : "--by list does not match the group columns");
+			snprintf(ind->err, sizeof(ind->err),
+				 ind->merge_opts != (1u << 7) - 1
+				     ? "partial data before its '@opt' rows"
+				     : "--by list does not match the group columns");
 			return LMI_EPARSE;
 		}
 		rc = merge_row(ind, &row, ng);
@@ -1310,7 +1359,11 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 /* Final indicators. */
 
 enum {
-	H_NUM = 1 << 0, H_DEN = 1 << 1, H_VAL = 1 << 2, H_CI = 1 << 3, H_N = 1 << 4,
+	H_NUM = 1 << 0,
+	H_DEN = 1 << 1,
+	H_VAL = 1 << 2,
+	H_CI = 1 << 3,
+	H_N = 1 << 4,
 	H_INT = 1 << 5, /* value is an integer count */
 	H_SUP = 1 << 6, /* subject to suppression */
 };
@@ -1391,11 +1444,11 @@ static long long csum(struct fin *f, const char *stat, long period, const struct
 	return c ? c->m.sum : 0;
 }
 
-#define ADD(r, f, name, p, g)                      \
-	do {                                       \
-		r = row_new(f, name, p, g);        \
-		if (r == NULL)                     \
-			return LMI_ENOMEM;         \
+#define ADD(r, f, name, p, g)                                                                      \
+	do {                                                                                       \
+		r = row_new(f, name, p, g);                                                        \
+		if (r == NULL)                                                                     \
+			return LMI_ENOMEM;                                                         \
 	} while (0)
 
 static void set_count(struct orow *r, long long v)
@@ -1447,7 +1500,8 @@ static void set_value(struct orow *r, double v, long long n, int sup)
 }
 
 /* Stock at the end of each period: running sum of plus - minus. */
-static long long *stock_series(struct fin *f, const char *plus, const char *minus, const struct grp *g)
+static long long *stock_series(struct fin *f, const char *plus, const char *minus,
+			       const struct grp *g)
 {
 	long long *s = calloc((size_t)f->np, sizeof(*s)), run = 0;
 
@@ -1590,7 +1644,8 @@ static int fin_claims(struct fin *f, const struct grp *g)
 			group_text(f, g, gt, sizeof(gt));
 			lmi_ind_period_label(o->period, p, lab, sizeof(lab));
 			snprintf(f->ind->err, sizeof(f->ind->err),
-				 "stock-flow identity fails for %.100s in %.10s: stock %lld != %lld + inflow %lld - outflow %lld",
+				 "stock-flow identity fails for %.100s in %.10s: stock %lld != "
+				 "%lld + inflow %lld - outflow %lld",
 				 gt, lab, stock[i], prev, in, out);
 			rc = LMI_EDATA;
 			goto out;
@@ -1655,9 +1710,9 @@ out:
 static int fin_training(struct fin *f, const struct grp *g)
 {
 	static const char *const rates[][3] = {
-		{ "training_completion_rate", "t.comp", "t.fin" },
-		{ "training_employment_rate_3m", "t.e3n", "t.e3d" },
-		{ "training_employment_rate_6m", "t.e6n", "t.e6d" },
+	    {"training_completion_rate", "t.comp", "t.fin"},
+	    {"training_employment_rate_3m", "t.e3n", "t.e3d"},
+	    {"training_employment_rate_6m", "t.e6n", "t.e6d"},
 	};
 	struct orow *r;
 
@@ -1742,7 +1797,8 @@ static int fin_mismatch(struct fin *f)
 			goto out;
 		set_value(r, lmi_ind_jackman_roper(u, v, f->ng), (long long)f->ng, 0);
 		r->note = "stocks at period end";
-		if ((r = row_new(f, "mismatch_sahin_song_topa_violante", f->pmin + i, NULL)) == NULL)
+		if ((r = row_new(f, "mismatch_sahin_song_topa_violante", f->pmin + i, NULL)) ==
+		    NULL)
 			goto out;
 		set_value(r, lmi_ind_sstv(u, v, f->ng, o->alpha), (long long)f->ng, 0);
 		r->note = note;
@@ -1810,8 +1866,9 @@ static int fin_hhi(struct fin *f, struct lmi_agg_cell **cells, size_t ncells)
 		}
 		for (; j < ncells; j++) {
 			parse_key(cells[j], &k2);
-			if (k2.slen != 5 || memcmp(k2.stat, "v.emp", 5) != 0 || k2.period != k.period ||
-			    k2.glen != k.glen || memcmp(k2.g, k.g, k.glen) != 0)
+			if (k2.slen != 5 || memcmp(k2.stat, "v.emp", 5) != 0 ||
+			    k2.period != k.period || k2.glen != k.glen ||
+			    memcmp(k2.g, k.g, k.glen) != 0)
 				break;
 			if (m == cap) {
 				double *nc = realloc(c, (cap ? cap * 2 : 64) * sizeof(*c));
@@ -1832,8 +1889,9 @@ static int fin_hhi(struct fin *f, struct lmi_agg_cell **cells, size_t ncells)
 		set_value(r, h, total, 1);
 		r->num = (long long)m;
 		r->has |= H_NUM;
-		r->note = h < o->hhi_lo ? "unconcentrated" : h <= o->hhi_hi ? "moderately concentrated"
-									  : "highly concentrated";
+		r->note = h < o->hhi_lo	   ? "unconcentrated"
+			  : h <= o->hhi_hi ? "moderately concentrated"
+					   : "highly concentrated";
 		if ((r = row_new(f, "hhi_equivalent_employers", k.period, &g)) == NULL)
 			goto nomem;
 		set_value(r, 10000.0 / h, total, 1);
@@ -1859,13 +1917,15 @@ static int fin_hhi(struct fin *f, struct lmi_agg_cell **cells, size_t ncells)
 		if (q[0] == 0)
 			continue;
 		for (int t = 0; t < 2; t++) {
-			snprintf(name, sizeof(name), "hhi_share_markets_above_%s", t ? hi_lab : lo_lab);
+			snprintf(name, sizeof(name), "hhi_share_markets_above_%s",
+				 t ? hi_lab : lo_lab);
 			if ((r = row_new(f, name, f->pmin + i, NULL)) == NULL)
 				goto nomem;
 			/* Suppressed by the postings behind it, not the number of markets. */
 			set_rate(r, q[2 + 2 * t], q[0], 0, q[0]);
 			r->sc.n = q[1];
-			snprintf(name, sizeof(name), "hhi_share_postings_above_%s", t ? hi_lab : lo_lab);
+			snprintf(name, sizeof(name), "hhi_share_postings_above_%s",
+				 t ? hi_lab : lo_lab);
 			if ((r = row_new(f, name, f->pmin + i, NULL)) == NULL)
 				goto nomem;
 			set_rate(r, q[3 + 2 * t], q[1], 0, q[1]);
@@ -1952,7 +2012,8 @@ static int suppress_all(struct fin *f)
 		for (size_t i = 0; i < nr;) {
 			size_t j = i, k = 0;
 
-			while (j < nr && rr[j]->period == rr[i]->period && rr[j]->glen == rr[i]->glen &&
+			while (j < nr && rr[j]->period == rr[i]->period &&
+			       rr[j]->glen == rr[i]->glen &&
 			       memcmp(rr[j]->g, rr[i]->g, rr[i]->glen) == 0)
 				m[k++] = &rr[j++]->sc;
 			changed += lmi_ind_suppress(m, k, f->ind->o.min_cell);
@@ -1983,13 +2044,15 @@ static int rank_offices(struct fin *f)
 			ranked += f->rows[a].sc.sup == 0;
 		for (size_t a = i; a < j; a++) {
 			struct orow *r;
-			struct grp g = { f->rows[a].g, f->rows[a].glen };
+			struct grp g = {f->rows[a].g, f->rows[a].glen};
 			long long better = 0;
 			int sup = f->rows[a].sc.sup;
 
 			for (size_t b = i; b < j && sup == 0; b++) {
-				long double x = (long double)f->rows[b].num * (long double)f->rows[a].den;
-				long double y = (long double)f->rows[a].num * (long double)f->rows[b].den;
+				long double x =
+				    (long double)f->rows[b].num * (long double)f->rows[a].den;
+				long double y =
+				    (long double)f->rows[a].num * (long double)f->rows[b].den;
 
 				if (f->rows[b].sc.sup == 0 && x > y)
 					better++;
@@ -2068,7 +2131,8 @@ static void write_rows(struct fin *f, struct lmi_csvw *w)
 		else
 			lmi_csvw_str(w, "");
 		lmi_csvw_str(w, r->sc.sup == LMI_IND_SUP_PRIMARY ? "suppressed"
-				: r->sc.sup ? "suppressed (complementary)" : r->note);
+				: r->sc.sup			 ? "suppressed (complementary)"
+								 : r->note);
 		lmi_csvw_endrow(w);
 	}
 }

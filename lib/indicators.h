@@ -98,15 +98,15 @@ const char *lmi_ind_set_name(enum lmi_ind_set set);
 struct lmi_ind_opts {
 	enum lmi_ind_set set;
 	enum lmi_ind_period period;
-	long as_of;        /* days, or LMI_IND_NO_DATE */
+	long as_of; /* days, or LMI_IND_NO_DATE */
 	long long min_cell;
-	double alpha;      /* mismatch SSTV elasticity */
+	double alpha; /* mismatch SSTV elasticity */
 	double hhi_lo, hhi_hi;
 	long long long_term; /* days: a claim open longer is long-term */
-	char by[256];      /* the --by text, e.g. "occupation_code:4,region_code" */
+	char by[256];	     /* the --by text, e.g. "occupation_code:4,region_code" */
 	size_t ngroups;
 	char group[LMI_IND_MAX_GROUPS][64]; /* column names */
-	int prefix[LMI_IND_MAX_GROUPS];      /* keep this many leading characters; 0 = all */
+	int prefix[LMI_IND_MAX_GROUPS];	    /* keep this many leading characters; 0 = all */
 };
 
 /* Sets the defaults of a SET (period, --by, min-cell 5, alpha 0.5, HHI 1500/2500, 365 days). */
@@ -142,11 +142,11 @@ struct lmi_ind {
 	size_t kcap;
 	char *gbuf; /* the current row's group values, joined */
 	size_t glen, gcap;
-	long cache_p[4];       /* counter cells of the current row, by period */
+	long cache_p[4]; /* counter cells of the current row, by period */
 	struct lmi_agg_cell *cache_c[4];
 	int ncache;
-	int merge_set;         /* lmi_ind_merge_file(): set of the partials, -1 before */
-	unsigned merge_opts;   /* bit k: option k seen */
+	int merge_set;	     /* lmi_ind_merge_file(): set of the partials, -1 before */
+	unsigned merge_opts; /* bit k: option k seen */
 	size_t merge_ng;
 };
 

@@ -12,11 +12,11 @@
  * R agrees: tests/reference/indicators.R prints mean=7.16666666666667
  * var=37.7666666666667 median=6.
  */
-static const int64_t xs[] = { 3, 7, 7, 19, 2, 5 };
+static const int64_t xs[] = {3, 7, 7, 19, 2, 5};
 
 static void test_moments(void)
 {
-	struct lmi_agg_mom all = { 0 }, a = { 0 }, b = { 0 }, empty = { 0 };
+	struct lmi_agg_mom all = {0}, a = {0}, b = {0}, empty = {0};
 
 	for (int i = 0; i < 6; i++) {
 		lmi_agg_mom_add(&all, xs[i]);
@@ -35,12 +35,12 @@ static void test_moments(void)
 	CHECK(memcmp(&b, &all, sizeof(all)) == 0);
 	lmi_agg_mom_merge(&empty, &all);
 	CHECK_INT(empty.min, 2);
-	CHECK(isnan(lmi_agg_mom_var(&a) + lmi_agg_mom_mean(&(struct lmi_agg_mom){ 0 })));
+	CHECK(isnan(lmi_agg_mom_var(&a) + lmi_agg_mom_mean(&(struct lmi_agg_mom){0})));
 }
 
 static void test_chan(void)
 {
-	struct lmi_agg_chan all = { 0 }, a = { 0 }, b = { 0 };
+	struct lmi_agg_chan all = {0}, a = {0}, b = {0};
 
 	for (int i = 0; i < 6; i++) {
 		lmi_agg_chan_add(&all, (double)xs[i]);
@@ -58,7 +58,7 @@ static void test_chan(void)
 	CHECK_NEAR(a.n, 6, 0);
 	CHECK_NEAR(a.mean, 7.16666666666667, 1e-12);
 	CHECK_NEAR(a.m2, 188.833333333333, 1e-12);
-	CHECK(isnan(lmi_agg_chan_var(&(struct lmi_agg_chan){ 0 })));
+	CHECK(isnan(lmi_agg_chan_var(&(struct lmi_agg_chan){0})));
 }
 
 static void test_hist(void)

@@ -20,11 +20,11 @@ static void test_wilson(void)
 	static const struct {
 		double x, n, lo, hi;
 	} c[] = {
-		{ 7, 20, 0.181191824101082, 0.567145723314764 },
-		{ 0, 10, 0.000000000000000, 0.277532799862889 },
-		{ 10, 10, 0.722467200137111, 1.000000000000000 },
-		{ 1, 3, 0.061491944720396, 0.792340399197952 },
-		{ 45, 120, 0.293524297864468, 0.464230493740208 },
+	    {7, 20, 0.181191824101082, 0.567145723314764},
+	    {0, 10, 0.000000000000000, 0.277532799862889},
+	    {10, 10, 0.722467200137111, 1.000000000000000},
+	    {1, 3, 0.061491944720396, 0.792340399197952},
+	    {45, 120, 0.293524297864468, 0.464230493740208},
 	};
 	double lo, hi;
 
@@ -67,10 +67,10 @@ static double km(const int *t, const int *st, size_t n)
  */
 static void test_km(void)
 {
-	static const int ta[] = { 2, 3, 5, 7, 9 }, sa[] = { 1, 0, 1, 0, 1 };
-	static const int tb[] = { 1, 2, 3, 4 }, sb[] = { 1, 1, 1, 1 };
-	static const int tc[] = { 4, 4, 6, 8, 8, 10 }, sc[] = { 1, 0, 1, 1, 0, 0 };
-	static const int td[] = { 5, 6, 7 }, sd[] = { 1, 0, 0 };
+	static const int ta[] = {2, 3, 5, 7, 9}, sa[] = {1, 0, 1, 0, 1};
+	static const int tb[] = {1, 2, 3, 4}, sb[] = {1, 1, 1, 1};
+	static const int tc[] = {4, 4, 6, 8, 8, 10}, sc[] = {1, 0, 1, 1, 0, 0};
+	static const int td[] = {5, 6, 7}, sd[] = {1, 0, 0};
 
 	CHECK_NEAR(km(ta, sa, 5), 9, 0);
 	CHECK_NEAR(km(tb, sb, 4), 2.5, 0);
@@ -86,7 +86,7 @@ static void test_km(void)
  */
 static void test_hhi(void)
 {
-	static const double e[] = { 5, 3, 2 }, one[] = { 7 }, zero[] = { 0, 0 };
+	static const double e[] = {5, 3, 2}, one[] = {7}, zero[] = {0, 0};
 
 	CHECK_NEAR(lmi_ind_hhi(e, 3), 3800, 1e-12);
 	CHECK_NEAR(10000 / lmi_ind_hhi(e, 3), 2.63157894736842, 1e-12);
@@ -103,7 +103,7 @@ static void test_hhi(void)
  */
 static void test_mismatch(void)
 {
-	static const double u[] = { 50, 30, 20 }, v[] = { 20, 30, 50 }, w[] = { 5, 3, 2 };
+	static const double u[] = {50, 30, 20}, v[] = {20, 30, 50}, w[] = {5, 3, 2};
 
 	CHECK_NEAR(lmi_ind_jackman_roper(u, v, 3), 0.3, 1e-12);
 	CHECK_NEAR(lmi_ind_sstv(u, v, 3, 0.5), 0.0675444679663242, 1e-12);
@@ -111,7 +111,7 @@ static void test_mismatch(void)
 	CHECK_NEAR(lmi_ind_sstv(u, w, 3, 0.5), 0, 1e-12);
 	/* alpha = 1: 1 - sum v_i/v = 0 whatever u is. */
 	CHECK_NEAR(lmi_ind_sstv(u, v, 3, 1.0), 0, 1e-12);
-	CHECK(isnan(lmi_ind_jackman_roper(u, (double[]){ 0, 0, 0 }, 3)));
+	CHECK(isnan(lmi_ind_jackman_roper(u, (double[]){0, 0, 0}, 3)));
 }
 
 /*
@@ -122,12 +122,12 @@ static void test_mismatch(void)
  */
 static void test_suppress(void)
 {
-	struct lmi_ind_supcell a[] = { { 12, 0 }, { 3, 0 }, { 8, 0 }, { 20, 0 } };
-	struct lmi_ind_supcell b[] = { { 12, 0 }, { 3, 0 }, { 2, 0 } };
-	struct lmi_ind_supcell c[] = { { 0, 0 }, { 7, 0 } };
-	struct lmi_ind_supcell *pa[] = { &a[0], &a[1], &a[2], &a[3] };
-	struct lmi_ind_supcell *pb[] = { &b[0], &b[1], &b[2] };
-	struct lmi_ind_supcell *pc[] = { &c[0], &c[1] };
+	struct lmi_ind_supcell a[] = {{12, 0}, {3, 0}, {8, 0}, {20, 0}};
+	struct lmi_ind_supcell b[] = {{12, 0}, {3, 0}, {2, 0}};
+	struct lmi_ind_supcell c[] = {{0, 0}, {7, 0}};
+	struct lmi_ind_supcell *pa[] = {&a[0], &a[1], &a[2], &a[3]};
+	struct lmi_ind_supcell *pb[] = {&b[0], &b[1], &b[2]};
+	struct lmi_ind_supcell *pc[] = {&c[0], &c[1]};
 
 	CHECK_INT(lmi_ind_suppress(pa, 4, 5), 2);
 	CHECK_INT(a[0].sup, 0);
@@ -150,9 +150,12 @@ static void test_periods(void)
 	CHECK_INT(lmi_ind_period_of(LMI_IND_MONTH, d), 2025 * 12 + 1);
 	CHECK_INT(lmi_ind_period_of(LMI_IND_QUARTER, d), 2025 * 4);
 	CHECK_INT(lmi_ind_period_of(LMI_IND_YEAR, d), 2025);
-	CHECK_INT(lmi_ind_period_end(LMI_IND_MONTH, 2025 * 12 + 1), lmi_days_from_civil(2025, 2, 28));
-	CHECK_INT(lmi_ind_period_end(LMI_IND_MONTH, 2024 * 12 + 11), lmi_days_from_civil(2024, 12, 31));
-	CHECK_INT(lmi_ind_period_end(LMI_IND_QUARTER, 2025 * 4 + 3), lmi_days_from_civil(2025, 12, 31));
+	CHECK_INT(lmi_ind_period_end(LMI_IND_MONTH, 2025 * 12 + 1),
+		  lmi_days_from_civil(2025, 2, 28));
+	CHECK_INT(lmi_ind_period_end(LMI_IND_MONTH, 2024 * 12 + 11),
+		  lmi_days_from_civil(2024, 12, 31));
+	CHECK_INT(lmi_ind_period_end(LMI_IND_QUARTER, 2025 * 4 + 3),
+		  lmi_days_from_civil(2025, 12, 31));
 	CHECK_INT(lmi_ind_period_end(LMI_IND_YEAR, 2024), lmi_days_from_civil(2024, 12, 31));
 	lmi_ind_period_label(LMI_IND_MONTH, 2025 * 12 + 1, b, sizeof(b));
 	CHECK_STR(b, "2025-02");
