@@ -862,7 +862,8 @@ enum lmi_severity lmi_rules_severity(const struct lmi_rules *rs, const char *id)
 {
 	if (rs->p == NULL)
 		return LMI_SEV_OFF;
-	for (size_t i = 0; i < rs->p->nrules; i++)
+	/* from the end: a later line for the same id wins, as in load_rules() */
+	for (size_t i = rs->p->nrules; i-- > 0;)
 		if (strcmp(rs->p->rules[i].id, id) == 0)
 			return rs->p->rules[i].sev;
 	return LMI_SEV_OFF;

@@ -576,6 +576,8 @@ static void test_loading(void)
 	lmi_parse_date("2025-06-30", &rs.as_of);
 	CHECK_STR(vac("close_date", "2025-05-31"), "|");
 	CHECK_STR(vac("title", "남자만 채용"), "R7|");
+	CHECK_INT(lmi_rules_severity(&rs, "R7"), LMI_SEV_ERROR);
+	CHECK_INT(lmi_rules_severity(&rs, "R4.span"), LMI_SEV_OFF);
 	remove_dir(dir);
 
 	/* \b makes the patterns unsafe for the start table: every position is tried */
