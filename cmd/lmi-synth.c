@@ -10,8 +10,7 @@
 #include "banned.h"
 
 static const char *const usage[] = {
-	"usage: lmi synth --kind vacancy|claim|training|seeker --rows N [--seed S] "
-	"[--dup-rate R] [--bad-rate R]",
+	"usage: lmi synth --kind KIND --rows N [--seed S] [--dup-rate R] [--bad-rate R]",
 	"",
 	"Writes N rows of realistic synthetic data in the canonical schema of KIND",
 	"(lmi-formats(5)) to standard output, plus truth columns at the end: vacancy",

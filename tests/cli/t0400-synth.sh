@@ -176,7 +176,7 @@ check seeker-values 'awk -F, "NR > 1 && (\$2 !~ /^[FM]\$/ || \$3 < 18 || \$3 > 6
 	\$8 > (\$3 - 17) * 12) { bad++ } END { exit bad > 0 }" s.csv'
 
 # usage and bad options: exact messages
-u="usage: lmi synth --kind vacancy|claim|training|seeker --rows N [--seed S] [--dup-rate R] [--bad-rate R]"
+u="usage: lmi synth --kind KIND --rows N [--seed S] [--dup-rate R] [--bad-rate R]"
 tr="try 'lmi synth --help'"
 t help 0 'synth --help | head -1' - "$u\n"
 t help-example 0 'synth --help | grep -c "^example: lmi synth"' - '1\n'
