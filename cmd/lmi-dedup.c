@@ -626,6 +626,8 @@ int main(int argc, char **argv)
 		lmi_usage_error(usage, "at most one input file");
 	if (u.drop != (u.rejects != NULL))
 		lmi_usage_error(usage, "--drop and --rejects FILE go together");
+	if (u.o.exact_only && u.state != NULL)
+		lmi_usage_error(usage, "--exact keeps no n-grams, so it cannot update --state");
 	if (u.night != NULL && u.state == NULL)
 		lmi_usage_error(usage, "--night needs --state");
 	if (u.shard && (u.drop || u.state || u.clusters || u.truth))

@@ -304,7 +304,7 @@ int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r)
 	if (d->frozen || d->n != d->n_new)
 		return LMI_EINVAL;
 	nt = lmi_norm_title(r->title, r->title_len, title);
-	ng = lmi_norm_ngrams(title, nt, d->o.ngram, g);
+	ng = d->o.exact_only ? 0 : lmi_norm_ngrams(title, nt, d->o.ngram, g);
 	hb = lmi_dedup_block_key(r);
 	he = hfield(hb, title, nt);
 	for (int k = 0; k < LMI_DEDUP_NATTR; k++) {

@@ -31,7 +31,7 @@ struct lmi_dedup_opts {
 	double threshold;  /* Jaccard similarity of title n-grams needed for a near match */
 	int ngram;         /* 2 or 3 */
 	unsigned block_cap; /* earlier block members compared with each row (0: 512) */
-	int exact_only;    /* skip the n-gram pass: source_id and exact keys only */
+	int exact_only;    /* no n-grams: source_id and exact keys only (no state with it) */
 };
 
 /*

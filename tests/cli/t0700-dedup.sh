@@ -129,6 +129,7 @@ t bad-ngram 2 'dedup --ngram 4' - '' "lmi-dedup: --ngram is too large: '4'\n$U\n
 t drop-needs-rejects 2 'dedup --drop' - '' "lmi-dedup: --drop and --rejects FILE go together\n$U\ntry 'lmi dedup --help'\n"
 t rejects-needs-drop 2 'dedup --rejects r.csv' - '' "lmi-dedup: --drop and --rejects FILE go together\n$U\ntry 'lmi dedup --help'\n"
 t night-needs-state 2 'dedup --night n1' - '' "lmi-dedup: --night needs --state\n$U\ntry 'lmi dedup --help'\n"
+t exact-state 2 'dedup --exact --state x.db' - '' "lmi-dedup: --exact keeps no n-grams, so it cannot update --state\n$U\ntry 'lmi dedup --help'\n"
 t shard-alone 2 'dedup --shard-key --state x.db' - '' "lmi-dedup: --shard-key only adds the key; run dedup on each shard\n$U\ntry 'lmi dedup --help'\n"
 t two-files 2 'dedup a.csv b.csv' - '' "lmi-dedup: at most one input file\n$U\ntry 'lmi dedup --help'\n"
 t unknown-option 2 'dedup --frobnicate' - '' -
