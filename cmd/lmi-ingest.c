@@ -185,8 +185,6 @@ static int reject_row(struct ingest *g, const char *name, const struct lmi_csv_r
 static int open_input(struct ingest *g, const char *path, struct lmi_csv *r, FILE **src)
 {
 	const struct lmi_csv_opts opts = { .flags = LMI_CSV_RAGGED };
-	FILE *saved = stdin;
-	int rc;
 
 	*src = NULL;
 	if (g->encoding == NULL)
@@ -199,15 +197,7 @@ static int open_input(struct ingest *g, const char *path, struct lmi_csv *r, FIL
 	}
 	if (lmi_decode_open(&g->dec, *src, g->encoding) != LMI_OK)
 		lmi_die("out of memory");
-	/*
-	 * csvio opens paths only; "-" reads the stream `stdin`, which glibc
-	 * documents as an assignable variable.  Point it at the decoder just
-	 * for the open; the reader keeps the FILE* it saw.
-	 */
-	stdin = g->dec.fp;
-	rc = lmi_csv_open(r, "-", &opts);
-	stdin = saved;
-	return rc;
+	return lmi_csv_open_fp(r, g->dec.fp, strcmp(path, "-") == 0 ? "<stdin>" : path, &opts);
 }
 
 /* Returns 1 when the input encoding conversion failed. */

@@ -229,19 +229,13 @@ static int load_file(struct load *l, const char *path)
 	unsigned long long in0 = l->st.in, i0 = l->st.inserted, u0 = l->st.updated;
 	unsigned long long s0 = l->st.unchanged;
 	char hex[65];
-	FILE *fp = lmi_sha256_fopen(&h, path), *saved = stdin;
+	FILE *fp = lmi_sha256_fopen(&h, path);
 	int rc;
 
 	if (fp == NULL)
 		lmi_die_errno("%s", path);
-	/*
-	 * csvio reads "-" from stdin; point stdin at the checksumming reader for
-	 * the open so the file is hashed in the same pass that loads it.
-	 */
-	stdin = fp;
-	rc = lmi_csv_open(&r, "-", NULL);
-	stdin = saved;
-	r.name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	/* The checksumming reader hashes the file in the same pass that loads it. */
+	rc = lmi_csv_open_fp(&r, fp, strcmp(path, "-") == 0 ? "<stdin>" : path, NULL);
 	if (rc != LMI_OK || r.header.n == 0)
 		goto out;
 	if (l->first == NULL) {

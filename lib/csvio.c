@@ -473,25 +473,17 @@ static int number_header(struct lmi_csv *r, size_t n)
 	return LMI_OK;
 }
 
-static int init_reader(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *o)
+/* Sets up r to read fp (owned when own_fp); `name` is used in messages. */
+static int init_reader(struct lmi_csv *r, FILE *fp, int own_fp, const char *name,
+		       const struct lmi_csv_opts *o)
 {
-	memset(r, 0, sizeof(*r));
 	r->flags = o ? o->flags : 0;
 	r->delim = o && o->delim ? o->delim : ',';
 	r->max_field = o && o->max_field ? o->max_field : LMI_CSV_MAX_FIELD;
 	r->line = 1;
-	if (path == NULL || strcmp(path, "-") == 0) {
-		r->name = "<stdin>";
-		r->fp = stdin;
-	} else {
-		r->name = path;
-		r->fp = fopen(path, "rb");
-		if (r->fp == NULL) {
-			snprintf(r->err, sizeof(r->err), "%s", strerror(errno));
-			return LMI_EIO;
-		}
-		r->own_fp = 1;
-	}
+	r->name = name;
+	r->fp = fp;
+	r->own_fp = own_fp;
 	r->in = malloc(CHUNK);
 	if (r->in == NULL || csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
 		snprintf(r->err, sizeof(r->err), "out of memory");
@@ -526,13 +518,12 @@ static int header_from(struct lmi_csv *r, const char *path, const struct lmi_csv
 	return rc;
 }
 
-int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *opts)
+/* Reads the header row (or holds the first row back, or takes --header-from). */
+static int start(struct lmi_csv *r, const struct lmi_csv_opts *opts)
 {
 	struct lmi_csv_row row;
-	int rc = init_reader(r, path, opts);
+	int rc;
 
-	if (rc != LMI_OK)
-		return rc;
 	if (opts && opts->header_from)
 		return header_from(r, opts->header_from, opts);
 	rc = next_raw(r, &row);
@@ -544,6 +535,34 @@ int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts 
 		return number_header(r, row.n);
 	}
 	return keep_header(r, &row);
+}
+
+int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *opts)
+{
+	FILE *fp;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (path == NULL || strcmp(path, "-") == 0)
+		return lmi_csv_open_fp(r, stdin, "<stdin>", opts);
+	r->name = path;
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		snprintf(r->err, sizeof(r->err), "%s", strerror(errno));
+		return LMI_EIO;
+	}
+	rc = init_reader(r, fp, 1, path, opts);
+	return rc == LMI_OK ? start(r, opts) : rc;
+}
+
+int lmi_csv_open_fp(struct lmi_csv *r, FILE *fp, const char *name,
+		    const struct lmi_csv_opts *opts)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	rc = init_reader(r, fp, 0, name, opts);
+	return rc == LMI_OK ? start(r, opts) : rc;
 }
 
 int lmi_csv_next(struct lmi_csv *r, struct lmi_csv_row *row)

@@ -87,6 +87,14 @@ struct lmi_csv {
 int lmi_csv_open(struct lmi_csv *r, const char *path, const struct lmi_csv_opts *opts);
 
 /*
+ * Like lmi_csv_open() on a stream the caller owns (a decoder, a pipe, a
+ * checksumming reader); `name` is used in messages and must outlive r.
+ * lmi_csv_close() does not close fp.
+ */
+int lmi_csv_open_fp(struct lmi_csv *r, FILE *fp, const char *name,
+		    const struct lmi_csv_opts *opts);
+
+/*
  * Reads the next record into *row.  Returns 1 for a record, 0 at end of
  * input, or a negative status with r->err and r->err_line set.  Errors:
  * unterminated quote, stray quote, wrong field count (unless LMI_CSV_RAGGED),
