@@ -16,36 +16,38 @@
 #include "schema.h"
 #include "banned.h"
 
+/* clang-format off */
 static const char *const usage[] = {
-    "usage: lmi validate --kind vacancy|claim|training [--rules DIR] [--as-of DATE]"
-    " [--rejects FILE] [--quiet] [FILE]",
-    "",
-    "Checks canonical CSV (standard input when no FILE or '-') against the rules of",
-    "the rule tables (vacancy R1..R12, claim C1..C8, training T1..T6; see",
-    "lmi-validate(1)).  Rows that break an error-severity rule are rejected: they go",
-    "to the rejects file with line, rule ids, field, value and message, or, without",
-    "--rejects, are reported on stderr (capped).  Every other row goes to stdout",
-    "unchanged, plus a 'flags' column with the ids of the warnings it raised (appended",
-    "to an existing 'flags' column) and, for vacancies, 'wage_hourly_min' (wage_min",
-    "per hour) and the derived 'status' (expired once close_date is before the as-of",
-    "date).  Streams: memory does not grow with input size.",
-    "",
-    "  -k, --kind KIND        vacancy, claim or training (required)",
-    "  -a, --as-of DATE       reference date of the date rules (default $LMI_AS_OF,",
-    "                         else today's UTC date; pass it in cron jobs)",
-    "  -r, --rejects FILE     write rejected rows to FILE as CSV",
-    "  -R, --rules DIR        rule tables (default $LMI_RULES_DIR, else",
-    "                         ../data-samples/rules or ../share/lmi/rules next to the program)",
-    "  -q, --quiet            do not print the row accounting line",
-    "  -h, --help             show this help",
-    "  -V, --version          show version",
-    "",
-    "exit: 0 ok, 1 malformed input, bad rule tables or I/O error, 2 usage error,",
-    "      3 output written but rows were rejected",
-    "example: lmi ingest --kind vacancy --profile worknet raw.csv | lmi validate --kind vacancy"
-    " --as-of 2025-06-30 --rejects rej.csv > ok.csv",
-    NULL,
+	"usage: lmi validate --kind vacancy|claim|training [--rules DIR] [--as-of DATE]"
+	" [--rejects FILE] [--quiet] [FILE]",
+	"",
+	"Checks canonical CSV (standard input when no FILE or '-') against the rule",
+	"tables (vacancy R1..R12, claim C0..C5, training T0..T4; see lmi-validate(1)).",
+	"A row that breaks an error-severity rule is rejected: it goes to the rejects",
+	"file with line, rule ids, field, value and message, or, without --rejects, is",
+	"reported on stderr (capped).  Every other row goes to stdout unchanged, plus a",
+	"'flags' column with the ids of the warnings it raised (appended to an existing",
+	"'flags' column) and, for vacancies, 'wage_hourly_min' (wage_min per hour) and",
+	"the derived 'status' (expired once close_date is before the as-of date).",
+	"Streams: memory does not grow with input size.",
+	"",
+	"  -k, --kind KIND        vacancy, claim or training (required)",
+	"  -a, --as-of DATE       reference date of the date rules (default $LMI_AS_OF,",
+	"                         else today's UTC date; pass it in cron jobs)",
+	"  -r, --rejects FILE     write rejected rows to FILE as CSV",
+	"  -R, --rules DIR        rule tables (default $LMI_RULES_DIR, else",
+	"                         ../data-samples/rules or ../share/lmi/rules beside bin/)",
+	"  -q, --quiet            do not print the row accounting line",
+	"  -h, --help             show this help",
+	"  -V, --version          show version",
+	"",
+	"exit: 0 ok, 1 malformed input, bad rule tables or I/O error, 2 usage error,",
+	"      3 output written but rows were rejected",
+	"example: lmi ingest --kind vacancy --profile worknet raw.csv |",
+	"         lmi validate -k vacancy -a 2025-06-30 -r rej.csv > ok.csv",
+	NULL,
 };
+/* clang-format on */
 
 /* clang-format off */
 static const struct option longopts[] = {

@@ -148,7 +148,7 @@ t rejects-full 1 "$V -k claim -q --rejects /dev/full $D/validate-claim.csv" - @"
 # usage
 t help 0 "validate --help | head -1" - \
 	'usage: lmi validate --kind vacancy|claim|training [--rules DIR] [--as-of DATE] [--rejects FILE] [--quiet] [FILE]\n'
-t help-example 0 "validate --help | grep -c '^example: .*| lmi validate'" - '1\n'
+t help-example 0 "validate --help | grep -A1 '^example: ' | grep -c 'lmi validate'" - '1\n'
 t version 0 "validate --version | head -1 | cut -d' ' -f1-2" - 'lmi-validate (lmi)\n'
 t no-kind 2 'validate' - '' \
 	"lmi-validate: --kind is required
