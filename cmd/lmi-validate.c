@@ -36,7 +36,7 @@ static const char *const usage[] = {
 	"                         else today's UTC date; pass it in cron jobs)",
 	"  -r, --rejects FILE     write rejected rows to FILE as CSV",
 	"  -R, --rules DIR        rule tables (default $LMI_RULES_DIR, else",
-	"                         ../data-samples/rules or ../share/lmi/rules beside bin/)",
+	"                         ../data-samples/rules or ../share/lmi/rules by bin/)",
 	"  -q, --quiet            do not print the row accounting line",
 	"  -h, --help             show this help",
 	"  -V, --version          show version",
