@@ -14,7 +14,8 @@
 static const char *const usage[] = {
 	"usage: lmi train --target COL --features A,B,... [--categorical A,...] [--ref A=LEVEL]",
 	"                 [--l2 LAMBDA] [--where COL=VALUE] [--missing error|indicator]",
-	"                 [--na TOKEN] [--tiers low:P,high:P] [--as-of DATE] [--points FILE]",
+	"                 [--na TOKEN] [--standardize] [--tiers low:P,high:P] [--as-of DATE]",
+	"                 [--points FILE]",
 	"                 [-o MODEL] [FILE]",
 	"",
 	"Fits a logistic regression of the 0/1 column COL on the features by",
@@ -35,6 +36,7 @@ static const char *const usage[] = {
 	"      --l2 LAMBDA         ridge penalty (LAMBDA/2) * sum(beta^2), intercept unpenalised",
 	"  -w, --where COL=VALUE   fit only rows whose COL equals VALUE (repeatable, ANDed)",
 	"      --na TOKEN          a field equal to TOKEN (e.g. NA) is missing too (recorded)",
+	"  -s, --standardize       centre and scale numeric features by mean and sd (recorded)",
 	"      --missing MODE      error (default): an empty feature is an error;",
 	"                          indicator: impute the mean and add a 'A:missing' term",
 	"      --tiers low:P,high:P  tier thresholds kept in the model (default low:0.2,high:0.5)",
@@ -62,6 +64,7 @@ static const struct option longopts[] = {
 	{ "points", required_argument, NULL, 'P' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "ref", required_argument, NULL, 'r' },
+	{ "standardize", no_argument, NULL, 's' },
 	{ "target", required_argument, NULL, 't' },
 	{ "tiers", required_argument, NULL, 'T' },
 	{ "version", no_argument, NULL, 'V' },
@@ -77,7 +80,7 @@ struct opts {
 	struct lmi_where where[MAX_OPT_LIST];
 	size_t nwhere;
 	double l2;
-	int quiet;
+	int quiet, standardize;
 };
 
 static int valid_date(const char *s)
@@ -94,7 +97,7 @@ static void parse_args(int argc, char **argv, struct opts *o)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:f:ho:qr:t:Vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:ho:qr:st:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A': /* training date */
 			if (!valid_date(optarg))
@@ -136,6 +139,9 @@ static void parse_args(int argc, char **argv, struct opts *o)
 			if (o->nrefs == MAX_OPT_LIST)
 				lmi_usage_error(usage, "too many --ref options");
 			o->refs[o->nrefs++] = optarg;
+			break;
+		case 's':
+			o->standardize = 1;
 			break;
 		case 't':
 			o->target = optarg;
@@ -234,6 +240,7 @@ int main(int argc, char **argv)
 			   sizeof(err)) != LMI_OK)
 		lmi_usage_error(usage, "%s", err);
 	m.l2 = o.l2;
+	m.standardize = o.standardize;
 	m.missing = o.missing && strcmp(o.missing, "indicator") == 0 ? LMI_MISSING_INDICATOR
 								      : LMI_MISSING_ERROR;
 	if (o.tiers && lmi_model_parse_tiers(o.tiers, &m.tier_low, &m.tier_high) != LMI_OK)

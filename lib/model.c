@@ -201,6 +201,7 @@ static int add_feature(const char *s, size_t n, void *vctx)
 	f->col = -1;
 	f->tnum = -1;
 	f->tmiss = -1;
+	f->scale = 1;
 	f->name = dupstr(s, n);
 	if (f->name == NULL)
 		return LMI_ENOMEM;
@@ -490,10 +491,10 @@ static void expand(const struct lmi_model_feature *f, double v, double *x)
 		if (f->tmiss >= 0)
 			x[f->tmiss] = 1;
 		if (!f->categorical && f->tnum >= 0)
-			x[f->tnum] = f->impute;
+			x[f->tnum] = (f->impute - f->center) / f->scale;
 	} else if (!f->categorical) {
 		if (f->tnum >= 0)
-			x[f->tnum] = v;
+			x[f->tnum] = (v - f->center) / f->scale;
 	} else if (f->lterm[(size_t)v] >= 0) {
 		x[f->lterm[(size_t)v]] = 1;
 	}
@@ -865,6 +866,29 @@ static int build_terms(struct lmi_model *m, char *err, size_t errsz)
 	return rc;
 }
 
+/*
+ * Centres numeric feature j on its mean and scales it by its sample standard
+ * deviation (R's scale()); a constant feature keeps scale 1 so that the singular
+ * design check, not a division by zero, reports it.
+ */
+static void standardise(struct lmi_model *m, size_t j)
+{
+	struct lmi_model_feature *f = &m->feat[j];
+	double ss = 0;
+	unsigned long long cnt = 0;
+
+	for (size_t i = 0; i < m->nrows; i++) {
+		double v = m->vals[i * m->nfeat + j];
+
+		if (!isnan(v)) {
+			ss += (v - f->impute) * (v - f->impute);
+			cnt++;
+		}
+	}
+	f->center = f->impute;
+	f->scale = cnt > 1 && ss > 0 ? sqrt(ss / (double)(cnt - 1)) : 1;
+}
+
 /* Sorts levels, remaps stored values, picks reference levels and imputation means. */
 static int prepare(struct lmi_model *m, char *err, size_t errsz)
 {
@@ -884,6 +908,8 @@ static int prepare(struct lmi_model *m, char *err, size_t errsz)
 				}
 			}
 			f->impute = cnt ? sum / (double)cnt : 0;
+			if (m->standardize)
+				standardise(m, j);
 			continue;
 		}
 		if (sort_levels(f, &map) != LMI_OK) {
@@ -1100,6 +1126,15 @@ int lmi_model_write(const struct lmi_model *m, FILE *fp)
 						   f->categorical ? f->levels[f->ref] : "",
 						   f->categorical ? "" : a }, 5);
 	}
+	for (size_t j = 0; m->standardize && j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+
+		if (f->categorical)
+			continue;
+		snprintf(a, sizeof(a), "%.15g", f->center);
+		snprintf(b, sizeof(b), "%.15g", f->scale);
+		put_row(&w, (const char *const[]){ "@scale", f->name, a, b }, 4);
+	}
 	for (size_t t = 0; t < m->nterm; t++) {
 		const struct lmi_model_term *tm = &m->term[t];
 
@@ -1139,7 +1174,13 @@ int lmi_model_write_points(const struct lmi_model *m, FILE *fp, double base, dou
 	lmi_csvw_str(&w, "");
 	lmi_csvw_str(&w, a);
 	lmi_csvw_endrow(&w);
-	snprintf(a, sizeof(a), "%.2f", offset - factor * m->term[0].est);
+	/* Points per raw unit: a standardised term b * (x - c) / s moves b * c / s to the base. */
+	double b0 = m->term[0].est;
+
+	for (size_t j = 0; j < m->nfeat; j++)
+		if (!m->feat[j].categorical)
+			b0 -= m->term[m->feat[j].tnum].est * m->feat[j].center / m->feat[j].scale;
+	snprintf(a, sizeof(a), "%.2f", offset - factor * b0);
 	lmi_csvw_str(&w, "(base)");
 	lmi_csvw_str(&w, "");
 	lmi_csvw_str(&w, a);
@@ -1148,7 +1189,7 @@ int lmi_model_write_points(const struct lmi_model *m, FILE *fp, double base, dou
 		const struct lmi_model_feature *f = &m->feat[j];
 
 		if (!f->categorical) {
-			snprintf(a, sizeof(a), "%.2f", -factor * m->term[f->tnum].est);
+			snprintf(a, sizeof(a), "%.2f", -factor * m->term[f->tnum].est / f->scale);
 			lmi_csvw_str(&w, f->name);
 			lmi_csvw_str(&w, "(per unit)");
 			lmi_csvw_str(&w, a);
@@ -1199,6 +1240,15 @@ static int read_meta(struct lmi_model *m, const struct lmi_csv_row *row, char *e
 	} else if (strcmp(k, "@missing") == 0) {
 		m->missing = strcmp(row->f[1], "indicator") == 0 ? LMI_MISSING_INDICATOR
 								  : LMI_MISSING_ERROR;
+	} else if (strcmp(k, "@scale") == 0) {
+		int fi = find_feature(m, row->f[1], row->len[1]);
+
+		if (fi < 0 || m->feat[fi].categorical ||
+		    lmi_model_num(row->f[2], &m->feat[fi].center) != LMI_OK ||
+		    lmi_model_num(row->f[3], &m->feat[fi].scale) != LMI_OK ||
+		    !(m->feat[fi].scale > 0))
+			goto bad;
+		m->standardize = 1;
 	} else if (strcmp(k, "@na") == 0) {
 		free(m->na);
 		m->na = dupstr(row->f[1], row->len[1]);
@@ -1388,13 +1438,13 @@ int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, do
 			}
 			bx = m->term[f->tmiss].est;
 			if (!f->categorical)
-				bx += m->term[f->tnum].est * f->impute;
+				bx += m->term[f->tnum].est * (f->impute - f->center) / f->scale;
 		} else if (!f->categorical) {
 			if (lmi_model_num(s, &v) != LMI_OK) {
 				e->rule = "not_numeric";
 				goto bad;
 			}
-			bx = m->term[f->tnum].est * v;
+			bx = m->term[f->tnum].est * (v - f->center) / f->scale;
 		} else {
 			long l = level_find(f, s);
 
@@ -1524,6 +1574,8 @@ int lmi_model_summary(const struct lmi_model *m, FILE *fp)
 		m->fit.n - (unsigned long long)m->nterm);
 	fprintf(fp, "AIC: %.6g\n\nNumber of Fisher Scoring iterations: %d\n", m->fit.aic,
 		m->fit.iter);
+	if (m->standardize)
+		fprintf(fp, "Numeric features standardised: (x - mean) / sd\n");
 	if (m->l2 > 0)
 		fprintf(fp, "L2 penalty %g (intercept unpenalised); standard errors from the "
 			"penalised information\n", m->l2);

@@ -44,6 +44,7 @@ struct lmi_model_feature {
 	int tnum, tmiss;
 	int *lterm;
 	double impute; /* training mean used for a missing numeric value */
+	double center, scale; /* numeric term: (x - center) / scale; 0 and 1 unless standardised */
 	double bmean;  /* sum over the feature's terms of est * mean */
 	/* Private: hash of level -> index while collecting (open addressing). */
 	unsigned *hash;
@@ -77,6 +78,7 @@ struct lmi_model {
 	size_t nterm;
 	double l2;
 	enum lmi_model_missing missing;
+	int standardize; /* numeric features centred and scaled by their training mean and sd */
 	char *na; /* a field equal to this (besides the empty one) is missing; NULL for none */
 	double tier_low, tier_high;
 	char as_of[32]; /* training date written to the file, "" to omit */

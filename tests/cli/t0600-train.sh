@@ -114,6 +114,19 @@ near c6-intercept m6.csv '(Intercept)' 2 5.6773486059727
 near c6-wt m6.csv wt 2 -2.4186728511076
 near c6-hp m6.csv hp 2 0.0096839133106
 
+# case 7: --standardize (R: scale(wt) + scale(hp) + factor(cyl)); centre and sd are recorded
+t standardize 0 'train -q -s -t am -f wt,hp,cyl -c cyl -o m7.csv $D/model-mtcars.csv' - '' ''
+near c7-intercept-est m7.csv '(Intercept)' 2 -1.11399511616
+near c7-wt-est m7.csv wt 2 -10.44599246169
+near c7-wt-se m7.csv wt 3 5.32459150861
+near c7-hp-est m7.csv hp 2 7.07630840264
+near c7-cyl8-se m7.csv cyl=8 3 13.16708703963
+check c7-scale-recorded "grep '^@scale,wt,3.21725,' m7.csv | cut -d, -f4 | grep -q '^0.97845744298'"
+# standardising changes the coefficients, not the model: the same scores as without it
+t standardize-same-scores 0 'train -q -t am -f wt,hp,cyl -c cyl -o m7r.csv $D/model-mtcars.csv &&
+	lmi score -q -m m7.csv $D/model-mtcars.csv > s7.csv &&
+	lmi score -q -m m7r.csv $D/model-mtcars.csv | cmp - s7.csv && wc -l < s7.csv' - '33\n' ''
+
 # --points: factor 50/ln 2 = 72.13, offset 600 - factor ln 19 = 387.60; level points are
 # -factor * beta (model_mtcars.R prints them: base -1116.61, wt 566.93, cyl6 -223.95, cyl8 -388.04)
 t points 0 'train -q -t am -f wt,cyl -c cyl --points - -o /dev/null $D/model-mtcars.csv' - \

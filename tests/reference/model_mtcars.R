@@ -68,3 +68,8 @@ for (i in seq_len(nrow(s)))
 cat(sprintf("\n    Null deviance: %.6g  on %d  degrees of freedom\n", f1$null.deviance, f1$df.null))
 cat(sprintf("Residual deviance: %.6g  on %d  degrees of freedom\n", f1$deviance, f1$df.residual))
 cat(sprintf("AIC: %.6g\n\nNumber of Fisher Scoring iterations: %d\n", f1$aic, f1$iter))
+
+cat("== case 7: --standardize: am ~ scale(wt) + scale(hp) + factor(cyl); sd of wt and hp\n")
+f7 <- glm(am ~ scale(wt) + scale(hp) + factor(cyl), family = binomial, data = mtcars)
+print(summary(f7)$coefficients)
+print(c(sd_wt = sd(mtcars$wt), sd_hp = sd(mtcars$hp)))
