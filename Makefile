@@ -84,6 +84,9 @@ install: all
 	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin
 	install -m 644 man/man1/*.1 $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 644 man/man5/*.5 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -d $(DESTDIR)$(PREFIX)/share/lmi/profiles $(DESTDIR)$(PREFIX)/share/lmi/rules
+	install -m 644 data-samples/profiles/* $(DESTDIR)$(PREFIX)/share/lmi/profiles
+	install -m 644 data-samples/rules/*.csv $(DESTDIR)$(PREFIX)/share/lmi/rules
 
 clean:
 	rm -rf bin build build-asan
