@@ -114,6 +114,25 @@ near c6-intercept m6.csv '(Intercept)' 2 5.6773486059727
 near c6-wt m6.csv wt 2 -2.4186728511076
 near c6-hp m6.csv hp 2 0.0096839133106
 
+# infert (R datasets; tests/reference/model_infert.R): string levels with spaces and '+'
+t infert 0 'train -q -t case -f age,parity,induced,spontaneous,education -c education \
+	-o mi.csv $D/model-infert.csv' - '' ''
+near inf-intercept mi.csv '(Intercept)' 2 -1.1492365368637
+near inf-parity-se mi.csv parity 3 0.1964894921449
+near inf-spont mi.csv spontaneous 2 2.0459050192519
+near inf-edu611 mi.csv education=6-11yrs 2 -1.0442435817854
+near inf-edu12-se mi.csv 'education=12+ yrs' 3 0.8341561759691
+near inf-deviance mi.csv @deviance 2 257.797690206
+# three categoricals, one reference given with a space in the level
+t infert-ref 0 'train -q -t case -f age,parity,induced,spontaneous,education \
+	-c education,induced,spontaneous --ref "education=12+ yrs" -o mj.csv $D/model-infert.csv' - '' ''
+near infr-intercept mj.csv '(Intercept)' 2 -2.5282037776877
+near infr-intercept-se mj.csv '(Intercept)' 3 1.0572057976704
+near infr-induced2 mj.csv induced=2 2 2.5920639969739
+near infr-spont2-se mj.csv spontaneous=2 3 0.6426982176258
+near infr-edu05 mj.csv education=0-5yrs 2 1.3975198848301
+near infr-edu611-se mj.csv education=6-11yrs 3 0.3346283156237
+
 # case 7: --standardize (R: scale(wt) + scale(hp) + factor(cyl)); centre and sd are recorded
 t standardize 0 'train -q -s -t am -f wt,hp,cyl -c cyl -o m7.csv $D/model-mtcars.csv' - '' ''
 near c7-intercept-est m7.csv '(Intercept)' 2 -1.11399511616
