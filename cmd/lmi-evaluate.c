@@ -256,7 +256,7 @@ static void overall(struct eval *e)
 {
 	struct slice_out so;
 	struct lmi_hl hl;
-	char lv[16];
+	char lv[24];
 
 	emitf(e, "all", "", "threshold_low", e->m.tier_low);
 	emitf(e, "all", "", "threshold_high", e->m.tier_high);
