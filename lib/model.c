@@ -678,6 +678,14 @@ int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ct
 			rc = LMI_EDATA;
 			goto out;
 		}
+		rep->moved = 0;
+		for (size_t j = 0; j < p; j++) {
+			double d = fabs(gsl_vector_get(bv, j) - (nsolve > 0 ? beta[j] : 0));
+
+			if (d > fabs(gsl_vector_get(bv, rep->moved) -
+				     (nsolve > 0 ? beta[rep->moved] : 0)))
+				rep->moved = j;
+		}
 		for (size_t j = 0; j < p; j++)
 			beta[j] = gsl_vector_get(bv, j);
 		gsl_matrix_memcpy(F, A);
@@ -1022,7 +1030,9 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 		goto out;
 	}
 	if (!m->fit.converged) {
-		seterr(err, errsz, "IRLS did not converge in %d iterations", LMI_MODEL_MAX_ITER);
+		seterr(err, errsz, "IRLS did not converge in %d iterations; term '%s' moved "
+		       "most in the last one (try --l2)", LMI_MODEL_MAX_ITER,
+		       m->term[m->fit.moved].name);
 		rc = LMI_EDATA;
 		goto out;
 	}

@@ -66,6 +66,7 @@ struct lmi_fit_report {
 	double null_dev, dev, aic;
 	unsigned long long n;
 	double max_abs_eta; /* largest |linear predictor| at the final estimates */
+	size_t moved;       /* the term whose estimate changed most in the last iteration */
 	char warning[512]; /* non-fatal finding (e.g. separation under --l2), or "" */
 };
 

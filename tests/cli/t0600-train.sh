@@ -206,6 +206,10 @@ t separated-numeric 1 'train -t y -f x' 'y,x\n0,1\n0,2\n1,3\n1,4\n' '' \
 	"lmi-train: term 'x' perfectly separates y: every row with y=1 has x >= 3; the estimate would be infinite (try --l2)\n"
 t separated-but-ridge 0 'train -q -t y -f x --l2 0.5 -o /dev/null' 'y,x\n0,1\n0,2\n1,3\n1,4\n' '' \
 	"lmi-train: term 'x' perfectly separates y: every row with y=1 has x >= 3 (held finite by --l2)\n"
+# neither a nor b separates y alone, a + 2b > 0 does (R: "fitted probabilities numerically 0 or
+# 1 occurred" after 23 iterations, coefficients 5.1, 28.0, 22.8)
+t separated-combination 1 'train -t y -f a,b' 'y,a,b\n0,1,-3\n0,2,-4\n0,-1,0\n0,3,-5\n1,1,0\n1,-1,2\n1,2,-1\n1,0,1\n' '' \
+	"lmi-train: fitted probabilities of 0 or 1 occurred (quasi-complete separation); the largest standard error is on term 'a' (try --l2)\n"
 # x2 = 2 * x1: aliased with the earlier terms
 t singular 1 'train -t y -f x1,x2' 'y,x1,x2\n0,1,2\n1,2,4\n0,3,6\n1,1,2\n0,2,4\n1,3,6\n' '' \
 	"lmi-train: term 'x2' is a linear combination of earlier terms (singular design); drop it or merge levels\n"
