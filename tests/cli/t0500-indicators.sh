@@ -288,3 +288,20 @@ t help 0 'indicators --help | grep -c "^example: "' - '2\n'
 t version 0 'indicators --version | grep -c "^lmi-indicators (lmi) "' - '1\n'
 t missing-file 1 'indicators claims -q nosuch.csv' - '' -
 check dev-full 'lmi indicators claims -q $D/ind-claims.csv >/dev/full 2>err; test $? -eq 1 && grep -q "lmi-indicators: " err'
+
+# data-samples through lmi ingest.  Independent counts come from awk on the raw files:
+# total inflow over all quarters = claims with an eligibility date up to --as-of, and the
+# stock-flow identity holds on real-looking data (exit 0).
+check samples-claims 'lmi ingest --kind claim --profile $S/profiles/ui.profile --key-file $S/demo.key $S/claims.csv 2>/dev/null |
+lmi indicators claims -q -m 0 -p quarter --as-of 2026-11-25 >ind.csv &&
+got=$(awk -F, "\$1 == \"claims_inflow\" { s += \$3 } END { print s }" ind.csv) &&
+want=$(awk -F, "NR > 1 && \$13 != \"\" && \$13 <= \"2026-11-25\" { n++ } END { print n }" $S/claims.csv) &&
+echo "inflow $got want $want" && test "$got" = "$want"'
+# Vacancies: new postings over all quarters = rows the tool counted as out.
+check samples-vacancy 'lmi ingest --kind vacancy --profile $S/profiles/worknet.profile $S/worknet-vacancies.csv 2>/dev/null |
+lmi indicators vacancy -m 0 >ind.csv 2>err; test $? -eq 3 &&
+got=$(awk -F, "\$1 == \"vacancy_new_postings\" { s += \$3 } END { print s }" ind.csv) &&
+out=$(sed -n "s/.* out=\([0-9]*\) .*/\1/p" err) && echo "$got $out" && test "$got" = "$out"'
+check samples-training 'lmi ingest --kind training --profile $S/profiles/hrd.profile --key-file $S/demo.key $S/hrd-training.csv 2>/dev/null |
+lmi indicators training -q -m 0 -p year >ind.csv &&
+got=$(awk -F, "\$1 == \"training_enrolments\" { s += \$3 } END { print s }" ind.csv) && test "$got" = 39'
