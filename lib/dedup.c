@@ -734,7 +734,11 @@ int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
 		" night TEXT NOT NULL, key TEXT NOT NULL, cluster TEXT NOT NULL,"
 		" reg_date INTEGER, complete INTEGER NOT NULL, src_hash INTEGER NOT NULL,"
 		" exact_hash INTEGER NOT NULL, block_hash INTEGER NOT NULL, sig BLOB, attr BLOB);"
-		"CREATE INDEX IF NOT EXISTS dedup_posting_night ON dedup_posting(night);";
+		"CREATE INDEX IF NOT EXISTS dedup_posting_night ON dedup_posting(night);"
+		"CREATE INDEX IF NOT EXISTS dedup_posting_date ON dedup_posting(reg_date);"
+		"CREATE INDEX IF NOT EXISTS dedup_posting_src ON dedup_posting(src_hash);"
+		"CREATE INDEX IF NOT EXISTS dedup_posting_key ON dedup_posting(key);"
+		"CREATE TEMP TABLE IF NOT EXISTS dedup_tonight(h INTEGER PRIMARY KEY);";
 	sqlite3_stmt *st = NULL;
 	sqlite3 *db = NULL;
 	char want[16];
@@ -746,6 +750,8 @@ int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
 	if (rc != SQLITE_OK)
 		return db_fail(s, "cannot open state");
 	sqlite3_busy_timeout(s->db, 10000);
+	/* four indexes take random inserts: a 64 MB page cache keeps their upper levels in */
+	sqlite3_exec(s->db, "PRAGMA cache_size = -65536", NULL, NULL, NULL);
 	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot create state tables");
 	snprintf(want, sizeof(want), "%d", ngram);
@@ -774,8 +780,62 @@ int lmi_dedup_state_open(struct lmi_dedup_state *s, const char *path, int ngram)
 	return LMI_OK;
 }
 
+/* The dates tonight's rows can match: [first - window, last + window], or all when undated. */
+static void date_range(const struct lmi_dedup *d, int64_t *lo, int64_t *hi)
+{
+	int64_t a = INT64_MAX, b = INT64_MIN;
+
+	for (size_t i = 0; i < d->n_new; i++) {
+		if (d->date[i] == LMI_DEDUP_NODATE)
+			continue;
+		a = d->date[i] < a ? d->date[i] : a;
+		b = d->date[i] > b ? d->date[i] : b;
+	}
+	if (a > b) {
+		*lo = INT32_MIN;
+		*hi = INT32_MAX;
+		return;
+	}
+	*lo = a - d->o.window;
+	*hi = b + d->o.window;
+}
+
+/* Fills temp.dedup_tonight with the source-id hashes of the added rows. */
+static int tonight_keys(struct lmi_dedup_state *s, const struct lmi_dedup *d)
+{
+	sqlite3_stmt *ins = NULL;
+	int rc = LMI_EIO;
+
+	if (sqlite3_exec(s->db, "BEGIN; DELETE FROM temp.dedup_tonight", NULL, NULL, NULL) !=
+	    SQLITE_OK)
+		return db_fail(s, "cannot write temporary state");
+	if (sqlite3_prepare_v2(s->db, "INSERT OR IGNORE INTO temp.dedup_tonight VALUES(?1)", -1,
+			       &ins, NULL) != SQLITE_OK) {
+		db_fail(s, "cannot write temporary state");
+		goto out;
+	}
+	for (size_t i = 0; i < d->n_new; i++) {
+		if (d->h_src[i] == 0)
+			continue;
+		sqlite3_reset(ins);
+		sqlite3_bind_int64(ins, 1, (sqlite3_int64)d->h_src[i]);
+		if (sqlite3_step(ins) != SQLITE_DONE) {
+			db_fail(s, "cannot write temporary state");
+			goto out;
+		}
+	}
+	rc = LMI_OK;
+out:
+	sqlite3_finalize(ins);
+	if (sqlite3_exec(s->db, rc == LMI_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL) !=
+	    SQLITE_OK && rc == LMI_OK)
+		rc = db_fail(s, "cannot write temporary state");
+	return rc;
+}
+
 int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const char *night)
 {
+	int64_t lo, hi;
 	sqlite3_stmt *st = NULL;
 	uint32_t g[LMI_NORM_MAX_GRAMS], key, lab;
 	uint16_t attr[LMI_DEDUP_NATTR];
@@ -786,13 +846,29 @@ int lmi_dedup_state_load(struct lmi_dedup_state *s, struct lmi_dedup *d, const c
 
 	if (d->frozen || d->n != d->n_new)
 		return LMI_EINVAL;
+	rc = tonight_keys(s, d);
+	if (rc != LMI_OK)
+		return rc;
+	/*
+	 * Only what tonight can touch: postings within the window of tonight's
+	 * dates or undated, postings with one of tonight's source ids, and the
+	 * canonical postings of their clusters (which name the clusters).
+	 */
 	if (sqlite3_prepare_v2(s->db,
-			       "SELECT id, key, cluster, reg_date, complete, src_hash, exact_hash,"
-			       " block_hash, sig, attr FROM dedup_posting"
-			       " WHERE night <> ?1 ORDER BY id",
+			       "WITH near(id) AS (SELECT id FROM dedup_posting"
+			       " WHERE night <> ?1 AND (reg_date IS NULL OR"
+			       " reg_date BETWEEN ?2 AND ?3 OR"
+			       " src_hash IN (SELECT h FROM temp.dedup_tonight)))"
+			       " SELECT id, key, cluster, reg_date, complete, src_hash, exact_hash,"
+			       " block_hash, sig, attr FROM dedup_posting WHERE night <> ?1 AND"
+			       " (id IN near OR key IN (SELECT cluster FROM dedup_posting"
+			       " WHERE id IN near)) ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return db_fail(s, "cannot read state");
 	sqlite3_bind_text(st, 1, night, -1, SQLITE_STATIC);
+	date_range(d, &lo, &hi);
+	sqlite3_bind_int64(st, 2, lo);
+	sqlite3_bind_int64(st, 3, hi);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		k = (const char *)sqlite3_column_text(st, 1);
 		c = (const char *)sqlite3_column_text(st, 2);

@@ -151,9 +151,12 @@ void lmi_dedup_key_memory(const struct lmi_dedup *d, size_t *bytes, size_t *keys
 
 /*
  * Incremental state in SQLite.  lmi_dedup_state_open() creates the tables if
- * needed; lmi_dedup_state_load() adds the postings of every night but
- * `night` as state rows (call it after the last lmi_dedup_add and before
- * lmi_dedup_run); lmi_dedup_state_save() replaces the postings of `night`
+ * needed; lmi_dedup_state_load() adds, from every night but `night`, the
+ * postings the added rows can match as state rows: those dated within the
+ * window of the added rows' dates (or undated), those with one of their
+ * source ids, and the canonical postings of those postings' clusters.  Call
+ * it after the last lmi_dedup_add and before lmi_dedup_run.
+ * lmi_dedup_state_save() replaces the postings of `night`
  * with the added rows and updates the stored cluster of state rows whose
  * cluster changed, in one transaction, so a killed run leaves the database as
  * it was and re-running a night gives the same output and the same database.

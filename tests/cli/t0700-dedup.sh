@@ -173,6 +173,24 @@ t state-ngram-mismatch 1 "dedup --state s.db --ngram 3 $D/dedup-night1.csv" - ''
 	'lmi-dedup: s.db: state was built with --ngram 2, not 3\n'
 t state-not-a-db 1 "dedup --state $K $D/dedup-night1.csv" - '' -
 
+# Only what tonight can touch is loaded from the state: postings inside the window of
+# tonight's dates, postings with tonight's source ids, and their clusters' canonical rows.
+# p1: P1 (01-01) and its repost P2 (02-20, 50 days later): one cluster named wn:P1.
+# p2: P3 (04-15) is 54 days after P2; P1 is outside [02-14, 06-14] but names the cluster:
+#     2 state rows (P2, P1).  p3: P1 listed again on 09-01: only P1 is loaded (1 row).
+PH=source,source_id,employer_name,title,region_code,occupation_code,reg_date
+printf '%s\nwn,P1,가나상사,바리스타,11110,133100,2025-01-01\nwn,P2,가나상사,바리스타,11110,133100,2025-02-20\n' "$PH" >"$W/p1.csv"
+printf '%s\nwn,P3,가나상사,바리스타,11110,133100,2025-04-15\n' "$PH" >"$W/p2.csv"
+printf '%s\nwn,P1,가나상사,바리스타,11110,133100,2025-09-01\n' "$PH" >"$W/p3.csv"
+t prune-1 0 'dedup -q --state p.db --night p1 p1.csv' - \
+	"$PH,dup_cluster,is_canonical\nwn,P1,가나상사,바리스타,11110,133100,2025-01-01,wn:P1,1\nwn,P2,가나상사,바리스타,11110,133100,2025-02-20,wn:P1,0\n"
+t prune-2 0 'dedup -q --stats --state p.db --night p2 p2.csv' - \
+	"$PH,dup_cluster,is_canonical\nwn,P3,가나상사,바리스타,11110,133100,2025-04-15,wn:P1,0\n" \
+	'lmi-dedup: rows=1 state_rows=2 exact_keys=4 key_bytes=32768 bytes_per_key=8192.0\n'
+t prune-3 0 'dedup -q --stats --state p.db --night p3 p3.csv' - \
+	"$PH,dup_cluster,is_canonical\nwn,P1,가나상사,바리스타,11110,133100,2025-09-01,wn:P1,0\n" \
+	'lmi-dedup: rows=1 state_rows=1 exact_keys=2 key_bytes=32768 bytes_per_key=16384.0\n'
+
 # --shard-key: the blocking key first; two shards give the same clusters as one run
 # (awk routes on the key's first hex digit the way parallel --shard routes on a hash)
 check shard-column "lmi dedup -q --shard-key <$K | head -1 | grep -q '^dedup_block,source,'"
