@@ -132,13 +132,16 @@ struct calib_ctx {
 	const double *p;
 };
 
-static void calib_row(size_t i, double *x, void *vctx)
+static size_t calib_row(size_t i, size_t *idx, double *val, void *vctx)
 {
 	const struct calib_ctx *c = vctx;
 	double q = fmin(fmax(c->p[i], 1e-15), 1 - 1e-15);
 
-	x[0] = 1;
-	x[1] = log(q / (1 - q));
+	idx[0] = 0;
+	val[0] = 1;
+	idx[1] = 1;
+	val[1] = log(q / (1 - q));
+	return 2;
 }
 
 int lmi_calibration(const double *p, const unsigned char *y, size_t n, double *intercept,

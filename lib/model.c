@@ -484,31 +484,44 @@ static int link_terms(struct lmi_model *m)
 	return LMI_OK;
 }
 
-/* Writes feature f's design values for stored value v (NaN = missing) into x. */
-static void expand(const struct lmi_model_feature *f, double v, double *x)
+/*
+ * Appends feature f's nonzero design values for stored value v (NaN = missing) to
+ * idx/val at *k.  Terms are built feature by feature, the missing term last, so
+ * the indices come out ascending.
+ */
+static void expand(const struct lmi_model_feature *f, double v, size_t *idx, double *val,
+		   size_t *k)
 {
-	if (isnan(v)) {
-		if (f->tmiss >= 0)
-			x[f->tmiss] = 1;
-		if (!f->categorical && f->tnum >= 0)
-			x[f->tnum] = (f->impute - f->center) / f->scale;
-	} else if (!f->categorical) {
-		if (f->tnum >= 0)
-			x[f->tnum] = (v - f->center) / f->scale;
-	} else if (f->lterm[(size_t)v] >= 0) {
-		x[f->lterm[(size_t)v]] = 1;
+	int t = -1;
+	double x = 1;
+
+	if (!f->categorical) {
+		t = f->tnum;
+		x = ((isnan(v) ? f->impute : v) - f->center) / f->scale;
+	} else if (!isnan(v)) {
+		t = f->lterm[(size_t)v];
+	}
+	if (t >= 0) {
+		idx[*k] = (size_t)t;
+		val[(*k)++] = x;
+	}
+	if (isnan(v) && f->tmiss >= 0) {
+		idx[*k] = (size_t)f->tmiss;
+		val[(*k)++] = 1;
 	}
 }
 
-static void train_row(size_t i, double *x, void *ctx)
+static size_t train_row(size_t i, size_t *idx, double *val, void *ctx)
 {
 	const struct lmi_model *m = ctx;
 	const double *v = &m->vals[i * m->nfeat];
+	size_t k = 1;
 
-	memset(x, 0, m->nterm * sizeof(*x));
-	x[0] = 1;
+	idx[0] = 0;
+	val[0] = 1;
 	for (size_t j = 0; j < m->nfeat; j++)
-		expand(&m->feat[j], v[j], x);
+		expand(&m->feat[j], v[j], idx, val, &k);
+	return k;
 }
 
 struct level_order {
@@ -597,9 +610,8 @@ static double inv_logit(double eta)
  * that beta and the X'WX, X'Wz of the next solve at once.  The factor of the solve
  * that produced the final beta is kept for the covariance, as R's summary.glm does.
  */
-int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ctx), void *ctx,
-		   const unsigned char *y, double l2, int pen_first, double *beta, double *cov,
-		   struct lmi_fit_report *rep)
+int lmi_logit_irls(size_t n, size_t p, lmi_irls_row_fn *row, void *ctx, const unsigned char *y,
+		   double l2, int pen_first, double *beta, double *cov, struct lmi_fit_report *rep)
 {
 	gsl_matrix *A = gsl_matrix_alloc(p, p), *F = gsl_matrix_alloc(p, p);
 	gsl_vector *b = gsl_vector_alloc(p), *bv = gsl_vector_alloc(p);
@@ -623,15 +635,11 @@ int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ct
 		dev = 0;
 		for (size_t i = 0; i < n; i++) {
 			double e = 0, mu, w, wz;
-			size_t k = 0;
+			size_t k = row(i, nz, x, ctx);
 
-			row(i, x, ctx);
-			for (size_t j = 0; j < p; j++)
-				if (x[j] != 0)
-					nz[k++] = j;
 			if (nsolve > 0) {
 				for (size_t a = 0; a < k; a++)
-					e += x[nz[a]] * beta[nz[a]];
+					e += x[a] * beta[nz[a]];
 				mu = inv_logit(e);
 			} else {
 				mu = (y[i] + 0.5) / 2;
@@ -643,12 +651,12 @@ int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ct
 			w = mu * (1 - mu);
 			wz = w * e + (y[i] - mu);
 			for (size_t a = 0; a < k; a++) {
-				double wxa = w * x[nz[a]];
+				double wxa = w * x[a];
 				double *ar = A->data + nz[a] * A->tda;
 
-				b->data[nz[a]] += wz * x[nz[a]];
+				b->data[nz[a]] += wz * x[a];
 				for (size_t c = a; c < k; c++)
-					ar[nz[c]] += wxa * x[nz[c]];
+					ar[nz[c]] += wxa * x[c];
 			}
 		}
 		for (size_t j = 0; nsolve > 0 && j < p; j++)
@@ -982,18 +990,14 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 	if (nz == NULL)
 		goto out;
 	for (size_t i = 0; i < n; i++) {
-		size_t k = 0;
+		size_t k = train_row(i, nz, x, m);
 
-		train_row(i, x, m);
-		for (size_t a = 0; a < p; a++)
-			if (x[a] != 0)
-				nz[k++] = a;
 		for (size_t a = 0; a < k; a++) {
 			double *r = xtx->data + nz[a] * xtx->tda;
 
-			m->term[nz[a]].mean += x[nz[a]];
+			m->term[nz[a]].mean += x[a];
 			for (size_t c = a; c < k; c++)
-				r[nz[c]] += x[nz[a]] * x[nz[c]];
+				r[nz[c]] += x[a] * x[c];
 		}
 	}
 	free(nz);

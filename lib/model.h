@@ -15,7 +15,7 @@
  */
 
 #define LMI_MODEL_MAX_LEVELS 10000u /* distinct levels per categorical feature */
-#define LMI_MODEL_MAX_TERMS 5000u   /* columns of the design matrix */
+#define LMI_MODEL_MAX_TERMS 1000u   /* columns of the design matrix (3 p x p matrices) */
 #define LMI_MODEL_MAX_ITER 25       /* IRLS iterations, as R's glm.control() */
 #define LMI_MODEL_EPS 1e-8          /* relative deviance change, as R's glm.control() */
 
@@ -214,15 +214,21 @@ int lmi_model_target(const char *s);
 int lmi_model_num(const char *s, double *v);
 
 /*
- * Generic IRLS for logistic regression on n rows and p columns.  row(i, x, ctx)
- * writes row i's p design values into x.  beta (p) receives the estimates,
+ * Writes row i of the design matrix as its nonzero entries: column indices in
+ * ascending order into idx and their values into val (each room for p); returns
+ * how many.  Zero values may be included.
+ */
+typedef size_t lmi_irls_row_fn(size_t i, size_t *idx, double *val, void *ctx);
+
+/*
+ * Generic IRLS for logistic regression on n rows and p columns, the rows given
+ * by row().  beta (p) receives the estimates,
  * cov (p * p, may be NULL) the covariance (X'WX + l2*P)^-1, where P is the
  * identity without its [0][0] element when `pen_first` is 0.  Returns
  * LMI_OK, or LMI_EDATA when X'WX is not positive definite.
  */
-int lmi_logit_irls(size_t n, size_t p, void (*row)(size_t i, double *x, void *ctx), void *ctx,
-		   const unsigned char *y, double l2, int pen_first, double *beta, double *cov,
-		   struct lmi_fit_report *rep);
+int lmi_logit_irls(size_t n, size_t p, lmi_irls_row_fn *row, void *ctx, const unsigned char *y,
+		   double l2, int pen_first, double *beta, double *cov, struct lmi_fit_report *rep);
 
 /* A --where COL=VALUE filter (string equality); several are ANDed. */
 struct lmi_where {
