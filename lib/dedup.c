@@ -201,6 +201,8 @@ static uint32_t sigs_add(struct lmi_dedup *d, const uint32_t *g, size_t n)
 			return NONE;
 		d->sigs_cap = ncap;
 	}
+	if (n == 0)
+		return (uint32_t)off; /* d->sigs may still be NULL: no memcpy */
 	memcpy(d->sigs + off, g, n * sizeof(*g));
 	d->sigs_len += n;
 	return (uint32_t)off;
