@@ -219,6 +219,8 @@ t one-level 1 'train -t y -f g -c g' 'y,g\n0,a\n1,a\n' '' \
 	"lmi-train: categorical 'g' has only one level ('a')\n"
 t ref-not-in-data 1 'train -t am -f cyl -c cyl --ref cyl=5 $D/model-mtcars.csv' - '' \
 	"lmi-train: reference level '5' of 'cyl' does not occur in the data\n"
+awk 'BEGIN { print "y,g"; for (i = 0; i < 1002; i++) print i % 2 "," i }' >"$W/many.csv"
+t too-many-terms 1 'train -t y -f g -c g many.csv' - '' "lmi-train: more than 1000 terms\n"
 t no-rows 1 'train -t y -f x' 'y,x\n' '' "lmi-train: no rows to fit\n"
 t empty-input 1 'train -t y -f x' - '' "lmi-train: <stdin>: empty input\n"
 t malformed-csv 1 'train -t y -f x' 'y,x\n0,"1\n' '' "lmi-train: <stdin>:2: unterminated quoted field\n"
