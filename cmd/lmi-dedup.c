@@ -564,59 +564,55 @@ static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 	return rc;
 }
 
-int main(int argc, char **argv)
+/* Options and their combinations; dies with a usage error. */
+static void parse_options(int argc, char **argv, struct run *u)
 {
-	struct run u = { .night_hash = LMI_NORM_HASH_SEED };
-	struct lmi_csv_opts opts = { 0 };
-	struct lmi_csv r;
-	struct lmi_csvw w;
-	int c, rc;
+	int c;
 
-	lmi_cli_init(argv[0]);
 	while ((c = getopt_long(argc, argv, "C:dEg:hKN:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': /* clusters file */
-			u.clusters = optarg;
+			u->clusters = optarg;
 			break;
 		case 'd': /* canonical rows only */
-			u.drop = 1;
+			u->drop = 1;
 			break;
 		case 'E': /* no near-duplicate pass */
-			u.o.exact_only = 1;
+			u->o.exact_only = 1;
 			break;
 		case 'g': /* n-gram length */
-			u.o.ngram = (int)parse_num(optarg, 2, 3, "--ngram");
+			u->o.ngram = (int)parse_num(optarg, 2, 3, "--ngram");
 			break;
 		case 'h':
 			lmi_usage_help(usage);
 		case 'K': /* blocking key only */
-			u.shard = 1;
+			u->shard = 1;
 			break;
 		case 'N': /* night name in the state */
-			u.night = optarg;
+			u->night = optarg;
 			break;
 		case 'q':
-			u.quiet = 1;
+			u->quiet = 1;
 			break;
 		case 'r': /* rejects file */
-			u.rejects = optarg;
+			u->rejects = optarg;
 			break;
 		case 's': /* SQLite state */
-			u.state = optarg;
+			u->state = optarg;
 			break;
 		case 'S':
-			u.stats = 1;
+			u->stats = 1;
 			break;
 		case 't': /* near-duplicate threshold */
-			u.o.threshold = parse_threshold(optarg);
+			u->o.threshold = parse_threshold(optarg);
 			break;
 		case 'T': /* truth column */
-			u.truth = optarg;
+			u->truth = optarg;
 			break;
 		case 'V':
 			lmi_version();
 		case 'w': /* window in days */
-			u.o.window = (int)parse_num(optarg, 1, 36500, "--window");
+			u->o.window = (int)parse_num(optarg, 1, 36500, "--window");
 			break;
 		default:
 			lmi_usage_error(usage, "unknown option");
@@ -624,15 +620,27 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		lmi_usage_error(usage, "at most one input file");
-	if (u.drop != (u.rejects != NULL))
+	if (u->drop != (u->rejects != NULL))
 		lmi_usage_error(usage, "--drop and --rejects FILE go together");
-	if (u.o.exact_only && u.state != NULL)
+	if (u->o.exact_only && u->state != NULL)
 		lmi_usage_error(usage, "--exact keeps no n-grams, so it cannot update --state");
-	if (u.night != NULL && u.state == NULL)
+	if (u->night != NULL && u->state == NULL)
 		lmi_usage_error(usage, "--night needs --state");
-	if (u.shard && (u.drop || u.state || u.clusters || u.truth))
+	if (u->shard && (u->drop || u->state || u->clusters || u->truth))
 		lmi_usage_error(usage, "--shard-key only adds the key; run dedup on each shard");
-	u.path = optind < argc ? argv[optind] : "-";
+	u->path = optind < argc ? argv[optind] : "-";
+}
+
+int main(int argc, char **argv)
+{
+	struct run u = { .night_hash = LMI_NORM_HASH_SEED };
+	struct lmi_csv_opts opts = { 0 };
+	struct lmi_csv r;
+	struct lmi_csvw w;
+	int rc;
+
+	lmi_cli_init(argv[0]);
+	parse_options(argc, argv, &u);
 	lmi_dedup_init(&u.d, &u.o);
 	u.o = u.d.o;
 	rc = lmi_csv_open(&r, u.path, &opts);
