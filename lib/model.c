@@ -43,12 +43,50 @@ static char *dupstr(const char *s, size_t n)
 	return d;
 }
 
+/*
+ * Fast path for plain decimals ([+-]digits[.digits], at most 15 digits): the digits
+ * form an exact integer and 10^k is exact, so one IEEE division gives the correctly
+ * rounded value, the same as strtod (Clinger's fast path).  Returns 1 when it applied.
+ */
+static int num_fast(const char *s, double *v)
+{
+	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+					1e11, 1e12, 1e13, 1e14, 1e15 };
+	unsigned long long mant = 0;
+	int neg = 0, nd = 0, frac = -1;
+	const char *c = s;
+
+	if (*c == '-' || *c == '+')
+		neg = *c++ == '-';
+	for (; *c != '\0'; c++) {
+		if (*c == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*c < '0' || *c > '9' || ++nd > 15)
+			return 0;
+		mant = mant * 10 + (unsigned long long)(*c - '0');
+		if (frac >= 0)
+			frac++;
+	}
+	if (nd == 0)
+		return 0;
+	*v = (double)mant / pow10[frac > 0 ? frac : 0];
+	if (neg)
+		*v = -*v;
+	return 1;
+}
+
 int lmi_model_num(const char *s, double *v)
 {
 	char *end;
 	double d;
 
-	if (s == NULL || *s == '\0' || strpbrk(s, "xXnNiI") != NULL)
+	if (s == NULL || *s == '\0')
+		return LMI_EPARSE;
+	if (num_fast(s, v))
+		return LMI_OK;
+	if (strpbrk(s, "xXnNiI") != NULL)
 		return LMI_EPARSE;
 	errno = 0;
 	d = strtod(s, &end);
@@ -787,69 +825,82 @@ out:
 	return bad;
 }
 
-/* Checks whether any level of categorical feature j has only one outcome; names it in msg. */
-static int level_separated(const struct lmi_model *m, size_t j, char *msg, size_t msgsz)
-{
-	const struct lmi_model_feature *f = &m->feat[j];
-
-	for (size_t l = 0; l < f->nlevels; l++) {
-		unsigned long long n = 0, ones = 0;
-
-		for (size_t i = 0; i < m->nrows; i++) {
-			if (m->vals[i * m->nfeat + j] == (double)l) {
-				n++;
-				ones += m->y[i];
-			}
-		}
-		if (n > 0 && (ones == 0 || ones == n)) {
-			const char *r = l == f->ref ? " (reference)" : "";
-
-			seterr(msg, msgsz, "term '%s=%s'%s is perfectly separated: all %llu rows "
-			       "have %s=%d", f->name, f->levels[l], r, n, m->target, ones ? 1 : 0);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* Checks every level and numeric feature for perfect separation; names the first found. */
+/*
+ * Checks every level and numeric feature for perfect separation and names the first
+ * found, in feature and level order.  One row-major pass over the stored rows.
+ * Returns 1 (found, msg set), 0 (none) or LMI_ENOMEM.
+ */
 static int find_separation(const struct lmi_model *m, char *msg, size_t msgsz)
 {
-	for (size_t j = 0; j < m->nfeat; j++) {
-		const struct lmi_model_feature *f = &m->feat[j];
+	size_t nf = m->nfeat, tot = 0;
+	size_t *off = malloc((nf + 1) * sizeof(*off));
+	double *mm = malloc((4 * nf + 1) * sizeof(*mm)); /* max0, min0, max1, min1 */
+	unsigned long long *cnt;
+	int found = 0;
 
-		if (f->categorical) {
-			if (level_separated(m, j, msg, msgsz))
-				return 1;
-		} else {
-			double max0 = -HUGE_VAL, min0 = HUGE_VAL, max1 = -HUGE_VAL, min1 = HUGE_VAL;
+	for (size_t j = 0; off != NULL && j < nf; j++) {
+		off[j] = tot;
+		tot += m->feat[j].categorical ? m->feat[j].nlevels : 0;
+	}
+	cnt = calloc(2 * tot + 1, sizeof(*cnt)); /* per level: rows, rows with y = 1 */
+	if (off == NULL || mm == NULL || cnt == NULL) {
+		found = LMI_ENOMEM;
+		goto out;
+	}
+	for (size_t j = 0; j < nf; j++) {
+		mm[4 * j] = mm[4 * j + 2] = -HUGE_VAL;
+		mm[4 * j + 1] = mm[4 * j + 3] = HUGE_VAL;
+	}
+	for (size_t i = 0; i < m->nrows; i++) {
+		const double *v = &m->vals[i * nf];
+		int y = m->y[i];
 
-			for (size_t i = 0; i < m->nrows; i++) {
-				double v = m->vals[i * m->nfeat + j];
+		for (size_t j = 0; j < nf; j++) {
+			if (isnan(v[j]))
+				continue;
+			if (m->feat[j].categorical) {
+				unsigned long long *c = &cnt[2 * (off[j] + (size_t)v[j])];
 
-				if (isnan(v))
-					continue;
-				if (m->y[i]) {
-					max1 = fmax(max1, v);
-					min1 = fmin(min1, v);
-				} else {
-					max0 = fmax(max0, v);
-					min0 = fmin(min0, v);
-				}
-			}
-			int both = max0 > -HUGE_VAL && max1 > -HUGE_VAL;
+				c[0]++;
+				c[1] += (unsigned long long)y;
+			} else {
+				double *s4 = &mm[4 * j + 2 * y];
 
-			if (both && (max0 <= min1 || max1 <= min0)) {
-				seterr(msg, msgsz,
-				       "term '%s' perfectly separates %s: every row with %s=%d has "
-				       "%s %s %g",
-				       f->name, m->target, m->target, max0 <= min1 ? 1 : 0, f->name,
-				       max0 <= min1 ? ">=" : "<=", max0 <= min1 ? min1 : min0);
-				return 1;
+				s4[0] = fmax(s4[0], v[j]);
+				s4[1] = fmin(s4[1], v[j]);
 			}
 		}
 	}
-	return 0;
+	for (size_t j = 0; !found && j < nf; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+		double max0 = mm[4 * j], min0 = mm[4 * j + 1], max1 = mm[4 * j + 2];
+		double min1 = mm[4 * j + 3];
+
+		for (size_t l = 0; f->categorical && !found && l < f->nlevels; l++) {
+			const unsigned long long *c = &cnt[2 * (off[j] + l)];
+			const char *r = l == f->ref ? " (reference)" : "";
+
+			if (c[0] > 0 && (c[1] == 0 || c[1] == c[0])) {
+				seterr(msg, msgsz, "term '%s=%s'%s is perfectly separated: all "
+				       "%llu rows have %s=%d", f->name, f->levels[l], r, c[0],
+				       m->target, c[1] ? 1 : 0);
+				found = 1;
+			}
+		}
+		if (f->categorical || found || max0 == -HUGE_VAL || max1 == -HUGE_VAL)
+			continue;
+		if (max0 <= min1 || max1 <= min0) {
+			seterr(msg, msgsz, "term '%s' perfectly separates %s: every row with %s=%d "
+			       "has %s %s %g", f->name, m->target, m->target, max0 <= min1 ? 1 : 0,
+			       f->name, max0 <= min1 ? ">=" : "<=", max0 <= min1 ? min1 : min0);
+			found = 1;
+		}
+	}
+out:
+	free(off);
+	free(mm);
+	free(cnt);
+	return found;
 }
 
 /* ---- fitting ---- */
@@ -883,62 +934,60 @@ static int build_terms(struct lmi_model *m, char *err, size_t errsz)
 }
 
 /*
- * Centres numeric feature j on its mean and scales it by its sample standard
- * deviation (R's scale()); a constant feature keeps scale 1 so that the singular
- * design check, not a division by zero, reports it.
+ * Sorts levels, remaps the stored level indices, picks reference levels, and sets
+ * each numeric feature's imputation mean and (with standardize) centre and sample
+ * standard deviation, as R's scale(); a constant feature keeps scale 1 so that the
+ * singular design check, not a division by zero, reports it.  Row-major passes only.
  */
-static void standardise(struct lmi_model *m, size_t j)
-{
-	struct lmi_model_feature *f = &m->feat[j];
-	double ss = 0;
-	unsigned long long cnt = 0;
-
-	for (size_t i = 0; i < m->nrows; i++) {
-		double v = m->vals[i * m->nfeat + j];
-
-		if (!isnan(v)) {
-			ss += (v - f->impute) * (v - f->impute);
-			cnt++;
-		}
-	}
-	f->center = f->impute;
-	f->scale = cnt > 1 && ss > 0 ? sqrt(ss / (double)(cnt - 1)) : 1;
-}
-
-/* Sorts levels, remaps stored values, picks reference levels and imputation means. */
 static int prepare(struct lmi_model *m, char *err, size_t errsz)
 {
-	for (size_t j = 0; j < m->nfeat; j++) {
+	size_t nf = m->nfeat;
+	double *sum = calloc(2 * nf + 1, sizeof(*sum)), *ss = sum + nf;
+	unsigned long long *cnt = calloc(nf + 1, sizeof(*cnt));
+	size_t **map = calloc(nf + 1, sizeof(*map));
+	int rc = LMI_ENOMEM;
+
+	if (sum == NULL || cnt == NULL || map == NULL)
+		goto out;
+	for (size_t j = 0; j < nf; j++)
+		if (m->feat[j].categorical && sort_levels(&m->feat[j], &map[j]) != LMI_OK)
+			goto out;
+	for (size_t i = 0; i < m->nrows; i++) {
+		double *v = &m->vals[i * nf];
+
+		for (size_t j = 0; j < nf; j++) {
+			if (isnan(v[j]))
+				continue;
+			if (map[j] != NULL) {
+				v[j] = (double)map[j][(size_t)v[j]];
+			} else {
+				sum[j] += v[j];
+				cnt[j]++;
+			}
+		}
+	}
+	for (size_t j = 0; j < nf; j++)
+		m->feat[j].impute = cnt[j] ? sum[j] / (double)cnt[j] : 0;
+	for (size_t i = 0; m->standardize && i < m->nrows; i++) {
+		const double *v = &m->vals[i * nf];
+
+		for (size_t j = 0; j < nf; j++)
+			if (map[j] == NULL && !isnan(v[j]))
+				ss[j] += (v[j] - m->feat[j].impute) * (v[j] - m->feat[j].impute);
+	}
+	rc = LMI_OK;
+	for (size_t j = 0; j < nf && rc == LMI_OK; j++) {
 		struct lmi_model_feature *f = &m->feat[j];
-		size_t *map;
-		double sum = 0;
-		unsigned long long cnt = 0;
 
 		if (!f->categorical) {
-			for (size_t i = 0; i < m->nrows; i++) {
-				double v = m->vals[i * m->nfeat + j];
+			if (m->standardize) {
+				double var = cnt[j] > 1 ? ss[j] / (double)(cnt[j] - 1) : 0;
 
-				if (!isnan(v)) {
-					sum += v;
-					cnt++;
-				}
+				f->center = f->impute;
+				f->scale = var > 0 ? sqrt(var) : 1;
 			}
-			f->impute = cnt ? sum / (double)cnt : 0;
-			if (m->standardize)
-				standardise(m, j);
 			continue;
 		}
-		if (sort_levels(f, &map) != LMI_OK) {
-			free(map);
-			return LMI_ENOMEM;
-		}
-		for (size_t i = 0; i < m->nrows; i++) {
-			double *v = &m->vals[i * m->nfeat + j];
-
-			if (!isnan(*v))
-				*v = (double)map[(size_t)*v];
-		}
-		free(map);
 		f->ref = 0;
 		if (f->ref_want != NULL) {
 			long l = level_find(f, f->ref_want);
@@ -946,12 +995,18 @@ static int prepare(struct lmi_model *m, char *err, size_t errsz)
 			if (l < 0) {
 				seterr(err, errsz, "reference level '%s' of '%s' does not occur in "
 				       "the data", f->ref_want, f->name);
-				return LMI_EDATA;
+				rc = LMI_EDATA;
 			}
-			f->ref = (size_t)l;
+			f->ref = l < 0 ? 0 : (size_t)l;
 		}
 	}
-	return LMI_OK;
+out:
+	for (size_t j = 0; map != NULL && j < nf; j++)
+		free(map[j]);
+	free(map);
+	free(sum);
+	free(cnt);
+	return rc;
 }
 
 int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
@@ -1019,7 +1074,10 @@ int lmi_model_fit(struct lmi_model *m, char *err, size_t errsz)
 		rc = LMI_EDATA;
 		goto out;
 	}
-	if (find_separation(m, sep, sizeof(sep))) {
+	rc = find_separation(m, sep, sizeof(sep));
+	if (rc == LMI_ENOMEM)
+		goto out;
+	if (rc == 1) {
 		if (m->l2 <= 0) {
 			seterr(err, errsz, "%s; the estimate would be infinite (try --l2)", sep);
 			rc = LMI_EDATA;

@@ -174,6 +174,22 @@ static void small_helpers(void)
 	CHECK_INT(lmi_model_num("0x10", &v), LMI_EPARSE);
 	CHECK_INT(lmi_model_num("1,5", &v), LMI_EPARSE);
 	CHECK_INT(lmi_model_num("1e999", &v), LMI_EPARSE);
+	/* the fast path for plain decimals gives strtod's correctly rounded values */
+	CHECK_INT(lmi_model_num("0.1", &v), LMI_OK);
+	CHECK(v == 0.1);
+	CHECK_INT(lmi_model_num("-123456789.012345", &v), LMI_OK);
+	CHECK(v == -123456789.012345);
+	CHECK_INT(lmi_model_num(".5", &v), LMI_OK);
+	CHECK(v == 0.5);
+	CHECK_INT(lmi_model_num("1.", &v), LMI_OK);
+	CHECK(v == 1);
+	CHECK_INT(lmi_model_num("007", &v), LMI_OK);
+	CHECK(v == 7);
+	CHECK_INT(lmi_model_num("1234567890123456789", &v), LMI_OK); /* over 15 digits: strtod */
+	CHECK(v == 1234567890123456789.0);
+	CHECK_INT(lmi_model_num(".", &v), LMI_EPARSE);
+	CHECK_INT(lmi_model_num("-", &v), LMI_EPARSE);
+	CHECK_INT(lmi_model_num("1.2.3", &v), LMI_EPARSE);
 	CHECK_INT(lmi_model_parse_tiers("high:0.5,low:0.2", &lo, &hi), LMI_OK);
 	CHECK_NEAR(lo, 0.2, 0);
 	CHECK_NEAR(hi, 0.5, 0);
