@@ -400,7 +400,8 @@ static size_t make_key(struct lmi_ind *ind, const char *stat, long period, const
 	}
 	n += 6;
 	ind->key[n++] = SEP;
-	memcpy(ind->key + n, g, glen);
+	if (glen)
+		memcpy(ind->key + n, g, glen);
 	n += glen;
 	ind->key[n++] = SEP;
 	if (bl)
@@ -2227,11 +2228,13 @@ int lmi_ind_finish(struct lmi_ind *ind, struct lmi_csvw *w)
 	}
 	if (rc != LMI_OK)
 		goto out;
-	qsort(f.rows, f.n, sizeof(*f.rows), cmp_row);
+	if (f.n > 0)
+		qsort(f.rows, f.n, sizeof(*f.rows), cmp_row);
 	rc = suppress_all(&f);
 	if (rc == LMI_OK && ind->o.set == LMI_IND_OFFICE) {
 		rc = rank_offices(&f);
-		qsort(f.rows, f.n, sizeof(*f.rows), cmp_row);
+		if (f.n > 0)
+			qsort(f.rows, f.n, sizeof(*f.rows), cmp_row);
 	}
 	if (rc != LMI_OK)
 		goto out;
