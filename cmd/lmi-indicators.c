@@ -49,7 +49,7 @@ static const char *const usage[] = {
 	"  -V, --version          show version",
 	"",
 	"Memory grows with groups x periods x statistics (hhi: x employers; medians: x",
-	"distinct durations in days), never with rows.",
+	"distinct durations in days), never with rows; at most 8,388,608 cells (~1 GB).",
 	"exit: 0 ok, 1 data error or failed stock-flow identity, 2 usage, 3 rows rejected",
 	"example: lmi indicators claims --by region_code --period quarter claims.csv > ind.csv",
 	"example: parallel --pipe --header : lmi indicators claims --partial < c.csv | lmi merge",
@@ -178,7 +178,8 @@ static int feed(struct run *run, const char *path, enum lmi_ind_kind kind)
 			run->count.rejected++;
 			rc = LMI_OK;
 		} else if (rc != LMI_OK) {
-			lmi_warn_at(r.name, row.line, "%s", lmi_strerror(rc));
+			lmi_warn_at(r.name, row.line, "%s%s", lmi_strerror(rc),
+				    rc == LMI_ETOOBIG ? " (too many groups x periods, or durations)" : "");
 			lmi_csv_close(&r);
 			return LMI_EDATA;
 		} else {

@@ -350,7 +350,7 @@ void lmi_ind_init(struct lmi_ind *ind, const struct lmi_ind_opts *o)
 	memset(ind, 0, sizeof(*ind));
 	ind->o = *o;
 	ind->merge_set = -1;
-	lmi_agg_init(&ind->agg, 0);
+	lmi_agg_init(&ind->agg, LMI_IND_MAX_CELLS);
 }
 
 void lmi_ind_release(struct lmi_ind *ind)

@@ -93,6 +93,8 @@ int lmi_ind_set_parse(const char *s);
 const char *lmi_ind_set_name(enum lmi_ind_set set);
 
 #define LMI_IND_MAX_GROUPS 8
+/* Cap on state cells (group x period x statistic); about 100 bytes each plus histograms. */
+#define LMI_IND_MAX_CELLS (1u << 23)
 #define LMI_IND_NO_DATE (-1000000L)
 
 struct lmi_ind_opts {

@@ -305,3 +305,27 @@ out=$(sed -n "s/.* out=\([0-9]*\) .*/\1/p" err) && echo "$got $out" && test "$go
 check samples-training 'lmi ingest --kind training --profile $S/profiles/hrd.profile --key-file $S/demo.key $S/hrd-training.csv 2>/dev/null |
 lmi indicators training -q -m 0 -p year >ind.csv &&
 got=$(awk -F, "\$1 == \"training_enrolments\" { s += \$3 } END { print s }" ind.csv) && test "$got" = 39'
+
+# Exhaustion rate lagged two quarters: first payments in Q1 (x1, x2), x1 exhausted in Q3:
+# 1 / 2 at 2025-Q3 (a ratio of two flows: no interval); by month the lag is 6: 2025-07.
+# The cohort version puts it at the first-payment period: Q1 1/2, Wilson [0.094531, 0.905469].
+printf 'claim_id,eligibility_date,first_payment_date,end_date,end_reason
+x1,2025-01-02,2025-01-10,2025-07-10,exhausted\nx2,2025-01-03,2025-01-11,2025-03-01,reemployed\n' >"$W/exh.csv"
+EX='exhaustions / first payments two quarters earlier'
+t exhaustion-lag-quarter 0 'indicators claims -q -m 0 -p quarter exh.csv | grep ^claims_exhaustion' - \
+	"claims_exhaustion_rate,2025-Q3,1,2,0.500000,,,2,$EX
+claims_exhaustion_rate_cohort,2025-Q1,1,2,0.500000,0.094531,0.905469,2,$CO\n"
+t exhaustion-lag-month 0 'indicators claims -q -m 0 exh.csv | grep ^claims_exhaustion_rate,' - \
+	"claims_exhaustion_rate,2025-07,1,2,0.500000,,,2,$EX\n"
+# Complementary suppression across end reasons: in Jan 15 claims end, reemployed 6,
+# exhausted 2, other 7.  Exhausted (2) is primary; as outflow 15 is published, the smallest
+# other reason (reemployed, 6) is hidden too.  Zeros stay.
+awk 'BEGIN { print "claim_id,eligibility_date,end_date,end_reason"
+	for (i = 1; i <= 15; i++) print "r" i ",2025-01-02,2025-01-20," (i <= 6 ? "reemployed" : i <= 8 ? "exhausted" : "other") }' >"$W/reasons.csv"
+t reason-complementary 0 'indicators claims -q reasons.csv | grep ^claims_outflow' - \
+	'claims_outflow,2025-01,15,,15,,,15,
+claims_outflow_disqualified,2025-01,0,,0,,,0,
+claims_outflow_exhausted,2025-01,,,,,,,suppressed
+claims_outflow_other,2025-01,7,,7,,,7,
+claims_outflow_period_expired,2025-01,0,,0,,,0,
+claims_outflow_reemployed,2025-01,,,,,,,suppressed (complementary)\n'

@@ -19,6 +19,7 @@ km(c(2, 3, 5, 7, 9), c(1, 0, 1, 0, 1))   # 5 durations, 2 censored
 km(c(1, 2, 3, 4), c(1, 1, 1, 1))         # S = 0.5 exactly at 2
 km(c(4, 4, 6, 8, 8, 10), c(1, 0, 1, 1, 0, 0)) # ties, censoring at an event time
 km(c(5, 6, 7), c(1, 0, 0))               # never reaches 0.5: NA
+km(c(20, 49), c(1, 0))                   # S = 0.5 at 20, no later event: 20
 
 # Sample mean and variance (for the moments and Chan's update).
 x <- c(3, 7, 7, 19, 2, 5)

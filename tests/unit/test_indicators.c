@@ -64,6 +64,7 @@ static double km(const int *t, const int *st, size_t n)
  * (c) 4, 4+, 6, 8, 8+, 10+: S(4) = 5/6, 4 at risk; S(6) = 5/6 * 3/4 = 0.625;
  *     3 at risk; S(8) = 0.625 * 2/3 = 0.4167: median 8 (R: 8).
  * (d) 5, 6+, 7+: S(5) = 2/3 and no later event: not reached (R: NA).
+ * (e) 20, 49+: S(20) = 0.5 and no later event to average with: 20 (R: 20).
  */
 static void test_km(void)
 {
@@ -76,6 +77,7 @@ static void test_km(void)
 	CHECK_NEAR(km(tb, sb, 4), 2.5, 0);
 	CHECK_NEAR(km(tc, sc, 6), 8, 0);
 	CHECK(isnan(km(td, sd, 3)));
+	CHECK_NEAR(km(te, se, 2), 20, 0);
 	CHECK(isnan(lmi_ind_km_median(NULL, NULL)));
 }
 
