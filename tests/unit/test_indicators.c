@@ -72,6 +72,7 @@ static void test_km(void)
 	static const int tb[] = {1, 2, 3, 4}, sb[] = {1, 1, 1, 1};
 	static const int tc[] = {4, 4, 6, 8, 8, 10}, sc[] = {1, 0, 1, 1, 0, 0};
 	static const int td[] = {5, 6, 7}, sd[] = {1, 0, 0};
+	static const int te[] = {20, 49}, se[] = {1, 0};
 
 	CHECK_NEAR(km(ta, sa, 5), 9, 0);
 	CHECK_NEAR(km(tb, sb, 4), 2.5, 0);
