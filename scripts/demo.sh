@@ -5,6 +5,9 @@ set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/out}
 date=2026-11-25
+# git keeps no file modes but the executable bit; the demo key must be private
+# or lmi ingest warns that others can read it.
+chmod 600 "$top/data-samples/demo.key"
 if ! sh "$top/scripts/nightly.sh" "$date" "$out"; then
 	echo "demo: the nightly run failed; see $out/nightly-$date.failed.log" >&2
 	exit 1
