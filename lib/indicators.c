@@ -610,6 +610,8 @@ static int parse_date(const char *s, long *days)
 {
 	int y, m, d;
 
+	if (s[0] == '\0')
+		return LMI_PARSE_EMPTY;
 	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
 		return lmi_parse_date(s, days);
 	for (int i = 0; i < 10; i++)
