@@ -1,5 +1,6 @@
 /* Unit tests for lib/indicators: every formula against a hand calculation or R. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "indicators.h"
@@ -194,6 +195,83 @@ static void test_by(void)
 	CHECK_INT(lmi_ind_set_parse("offices"), -1);
 }
 
+/*
+ * Runs the claims engine on CSV text; returns lmi_ind_finish()'s status and
+ * the output in *out (free it).
+ */
+static int run_claims(const char *text, struct lmi_ind *ind, char **out)
+{
+	char path[] = "/tmp/lmi-test-ind-XXXXXX";
+	struct lmi_ind_opts o;
+	struct lmi_csv_opts co = {0};
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	struct lmi_ind_bind b;
+	struct lmi_csvw w;
+	size_t n = 0;
+	FILE *fp;
+	int fd = mkstemp(path), rc;
+
+	*out = NULL;
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		return -100;
+	close(fd);
+	lmi_ind_opts_default(&o, LMI_IND_CLAIMS);
+	o.min_cell = 0;
+	lmi_ind_init(ind, &o);
+	rc = lmi_csv_open(&r, path, &co);
+	if (rc == LMI_OK)
+		rc = lmi_ind_bind(ind, LMI_IND_IN_CLAIM, &r, &b);
+	while (rc == LMI_OK && lmi_csv_next(&r, &row) == 1)
+		rc = lmi_ind_add(ind, &b, &row);
+	lmi_csv_close(&r);
+	unlink(path);
+	if (rc != LMI_OK)
+		return rc;
+	fp = open_memstream(out, &n);
+	if (fp == NULL)
+		return -100;
+	lmi_csvw_init(&w, fp, ',');
+	rc = lmi_ind_finish(ind, &w);
+	lmi_csvw_flush(&w);
+	lmi_csvw_release(&w);
+	fclose(fp);
+	return rc;
+}
+
+/*
+ * Stock-flow identity S_t = S_{t-1} + I_t - O_t.  (a) c1 eligible 01-05, ends
+ * 02-10; c2 eligible 01-20, open.  Jan: I = 2, O = 0, S = 2 (= 0 + 2 - 0).
+ * Feb: I = 0, O = 1, S = 1 (= 2 + 0 - 1): holds.  (b) Adding c3 with an end
+ * date (02-03) but no eligibility: Feb O = 2 while the stock, counted from
+ * spells, is still 1, and 1 != 2 + 0 - 2: the engine refuses (LMI_EDATA)
+ * and names the group and period.
+ */
+static void test_stock_flow(void)
+{
+	static const char ok[] = "claim_id,eligibility_date,end_date,end_reason\n"
+				 "c1,2025-01-05,2025-02-10,reemployed\n"
+				 "c2,2025-01-20,,\n";
+	static const char bad[] = "claim_id,eligibility_date,end_date,end_reason\n"
+				  "c1,2025-01-05,2025-02-10,reemployed\n"
+				  "c2,2025-01-20,,\n"
+				  "c3,,2025-02-03,other\n";
+	struct lmi_ind ind;
+	char *out;
+
+	CHECK_INT(run_claims(ok, &ind, &out), LMI_OK);
+	CHECK(out != NULL && strstr(out, "\nclaims_stock,2025-01,2,,2,,,2,\n") != NULL);
+	CHECK(out != NULL && strstr(out, "\nclaims_stock,2025-02,1,,1,,,1,\n") != NULL);
+	CHECK(out != NULL && strstr(out, "\nclaims_outflow,2025-02,1,,1,,,1,\n") != NULL);
+	free(out);
+	lmi_ind_release(&ind);
+	CHECK_INT(run_claims(bad, &ind, &out), LMI_EDATA);
+	CHECK_STR(ind.err, "stock-flow identity fails for all rows in 2025-02: "
+			   "stock 1 != 2 + inflow 0 - outflow 2");
+	free(out);
+	lmi_ind_release(&ind);
+}
+
 int main(void)
 {
 	test_wilson();
@@ -203,5 +281,6 @@ int main(void)
 	test_suppress();
 	test_periods();
 	test_by();
+	test_stock_flow();
 	return UNIT_DONE();
 }
