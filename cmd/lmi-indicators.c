@@ -179,7 +179,7 @@ static int feed(struct run *run, const char *path, enum lmi_ind_kind kind)
 			rc = LMI_OK;
 		} else if (rc != LMI_OK) {
 			lmi_warn_at(r.name, row.line, "%s%s", lmi_strerror(rc),
-				    rc == LMI_ETOOBIG ? " (too many groups x periods, or durations)" : "");
+				    rc == LMI_ETOOBIG ? " (too many groups x periods)" : "");
 			lmi_csv_close(&r);
 			return LMI_EDATA;
 		} else {
@@ -243,6 +243,8 @@ int main(int argc, char **argv)
 	for (c = 0; c < 128; c++)
 		if (seen[c])
 			apply(&o, &run, c, args[c]);
+	if ((set == LMI_IND_TIGHTNESS || set == LMI_IND_MISMATCH) && !run.vac && !run.claims)
+		lmi_usage_error(usage, "%s needs --vacancies FILE and --claims FILE", argv[optind]);
 	if ((set == LMI_IND_TIGHTNESS || set == LMI_IND_MISMATCH) != (run.vac || run.claims))
 		lmi_usage_error(usage,
 				"--vacancies and --claims go with tightness and mismatch only");

@@ -283,6 +283,8 @@ t bad-hhi 2 'indicators hhi --hhi-thresholds 3000,1000' - '' \
 	"lmi-indicators: --hhi-thresholds must be LO,HI with 0 < LO < HI <= 10000\n$U\n$T\n"
 t files-for-tightness 2 'indicators claims --claims x' - '' \
 	"lmi-indicators: --vacancies and --claims go with tightness and mismatch only\n$U\n$T\n"
+t tightness-no-files 2 'indicators tightness' - '' \
+	"lmi-indicators: tightness needs --vacancies FILE and --claims FILE\n$U\n$T\n"
 t unknown-option 2 'indicators claims --frobnicate' - '' - 
 t help 0 'indicators --help | grep -c "^example: "' - '2\n'
 t version 0 'indicators --version | grep -c "^lmi-indicators (lmi) "' - '1\n'
