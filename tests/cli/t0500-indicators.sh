@@ -265,6 +265,13 @@ t vacancy-missing-reg 3 'indicators vacancy -q' 'reg_date,status\n,open\n' - \
 	"lmi-indicators: <stdin>:2: missing 'reg_date'\n"
 t vacancy-ends-before 3 'indicators vacancy -q' 'reg_date,close_date\n2025-02-01,2025-01-01\n' - \
 	"lmi-indicators: <stdin>:2: posting ends before 'reg_date'\n"
+t group-control-char 3 'indicators claims -m 0 --by region_code' \
+	'claim_id,eligibility_date,region_code\nx1,2025-01-01,a\037b\nx2,2025-01-02,c\n' - \
+	"lmi-indicators: <stdin>:2: control character in 'region_code'\nlmi-indicators: in=2 out=1 rejected=1 duplicates=0\n"
+# A header repeated inside the input (chunks joined by a mapper) is skipped, not rejected.
+{ head -3 "$D/ind-claims.csv"; cat "$D/ind-claims.csv"; } | sed '2,3d' >"$W/rehead.csv"
+t repeated-header 0 'indicators claims -m 0 rehead.csv' - "@$W/claims.want" \
+	'lmi-indicators: in=6 out=6 rejected=0 duplicates=0\n'
 t empty-input 0 'indicators claims -q' - "$H\n" ''
 
 # Usage errors.
