@@ -85,6 +85,10 @@ int main(int argc, char **argv)
 		status = merge_file(&ind, "-", 1);
 	for (int i = optind; i < argc && status == LMI_OK; i++)
 		status = merge_file(&ind, argv[i], i == optind);
+	if (status == LMI_OK && ind.merge_set < 0) {
+		lmi_warn("no partial state in the input (no '@opt' rows)");
+		status = LMI_EDATA;
+	}
 	lmi_csvw_init(&w, stdout, ',');
 	if (status == LMI_OK) {
 		int rc = partial ? lmi_ind_write_partial(&ind, &w) : lmi_ind_finish(&ind, &w);

@@ -1300,8 +1300,7 @@ int lmi_ind_merge_file(struct lmi_ind *ind, struct lmi_csv *r, int first, unsign
 		if (rc <= 0)
 			break;
 		*line = row.line;
-		if (first && ind->merge_opts == 0 && strcmp(row.f[1], "@opt") == 0 &&
-		    ind->merge_set < 0) {
+		if (strcmp(row.f[1], "@opt") == 0 && ind->merge_set < 0) {
 			ind->merge_set = lmi_ind_set_parse(row.f[0]);
 			if (ind->merge_set < 0) {
 				snprintf(ind->err, sizeof(ind->err), "unknown set '%.40s'",

@@ -129,6 +129,18 @@ t ragged 1 'merge' "$P\n${O}claims,c.in\n" '' 'lmi-merge: <stdin>:9: expected 10
 t empty 1 'merge' - '' 'lmi-merge: <stdin>: empty partial input\n'
 printf 'set,stat,period,region_code,sub,n,sum,sumsq,min,max,hist\n' >"$W/g1.csv"
 printf "$P\n" >"$W/g0.csv"
+t header-only 1 'merge g0.csv' - '' "lmi-merge: no partial state in the input (no '@opt' rows)\n"
+t header-only-first 0 'merge -- g0.csv -' "$P\n${O}claims,c.in,2025-01,,7,7,7,1,1,\nclaims,c.cov+,2025-01,,7,7,7,1,1,\n" \
+	'indicator,period,numerator,denominator,value,ci_low,ci_high,n,note
+claims_inflow,2025-01,7,,7,,,7,
+claims_longterm_share,2025-01,0,7,0.000000,0.000000,0.354330,7,open longer than 365 days
+claims_outflow,2025-01,0,,0,,,0,
+claims_outflow_disqualified,2025-01,0,,0,,,0,
+claims_outflow_exhausted,2025-01,0,,0,,,0,
+claims_outflow_other,2025-01,0,,0,,,0,
+claims_outflow_period_expired,2025-01,0,,0,,,0,
+claims_outflow_reemployed,2025-01,0,,0,,,0,
+claims_stock,2025-01,7,,7,,,7,\n'
 t group-mismatch 1 'merge g0.csv g1.csv' - '' 'lmi-merge: g1.csv:1: partials disagree on the group columns\n'
 t usage 2 'merge --frobnicate' - '' -
 t help 0 'merge --help | grep -c "^example: "' - '1\n'
