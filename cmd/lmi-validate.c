@@ -113,28 +113,15 @@ static int has_rules(const char *dir)
 /* The rules directory: --rules, $LMI_RULES_DIR, then next to the executable. */
 static const char *find_rules(const char *opt)
 {
-	static const char *const rel[] = {"/../data-samples/rules", "/../share/lmi/rules"};
 	static char dir[PATH_MAX];
-	char exe[PATH_MAX];
 	const char *env = getenv("LMI_RULES_DIR");
-	ssize_t n;
-	char *slash;
 
 	if (opt != NULL)
 		return opt;
 	if (env != NULL && env[0] != '\0')
 		return env;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash != NULL)
-			*slash = '\0';
-		for (size_t i = 0; i < 2; i++)
-			if ((size_t)snprintf(dir, sizeof(dir), "%s%s", exe, rel[i]) < sizeof(dir) &&
-			    has_rules(dir))
-				return dir;
-	}
+	if (lmi_data_dir("rules", dir, sizeof(dir)) == LMI_OK && has_rules(dir))
+		return dir;
 	return "data-samples/rules";
 }
 

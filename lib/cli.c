@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
 
@@ -250,6 +251,31 @@ void lmi_progress_done(struct lmi_progress *p)
 {
 	if (p->on)
 		fputc('\n', stderr);
+}
+
+int lmi_data_dir(const char *sub, char *out, size_t size)
+{
+	static const char *const rel[] = { "/../data-samples/", "/../../data-samples/",
+					   "/../share/lmi/" };
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+	struct stat st;
+
+	if (n <= 0)
+		return LMI_EIO;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (slash == NULL)
+		return LMI_EIO;
+	*slash = '\0';
+	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		int k = snprintf(out, size, "%s%s%s", exe, rel[i], sub);
+
+		if (k > 0 && (size_t)k < size && stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+			return LMI_OK;
+	}
+	return LMI_EIO;
 }
 
 void *lmi_xmalloc(size_t n)

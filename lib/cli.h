@@ -110,6 +110,14 @@ void lmi_progress_init(struct lmi_progress *p, int enabled);
 void lmi_progress_tick(struct lmi_progress *p, unsigned long long rows);
 void lmi_progress_done(struct lmi_progress *p);
 
+/*
+ * Finds the data folder `sub` ("rules", "profiles") next to the executable:
+ * ../data-samples/SUB (a build tree's bin/), ../../data-samples/SUB (a
+ * sanitizer build's build-asan/bin/) or ../share/lmi/SUB (after make install).
+ * Writes the first that exists to out and returns LMI_OK, else LMI_EIO.
+ */
+int lmi_data_dir(const char *sub, char *out, size_t size);
+
 /* Allocation that dies with the requested size on failure (git xmalloc). */
 void *lmi_xmalloc(size_t n);
 void *lmi_xcalloc(size_t n, size_t size);

@@ -56,10 +56,8 @@ static int try_path(char *out, size_t size, const char *dir, const char *sub, co
 
 int lmi_profile_find(const char *name, char *out, size_t size)
 {
-	char exe[4096];
+	char dir[4096];
 	const char *env = getenv("LMI_PROFILE_DIR");
-	ssize_t n;
-	char *slash;
 	int rc;
 
 	if (strchr(name, '/') != NULL) {
@@ -74,18 +72,9 @@ int lmi_profile_find(const char *name, char *out, size_t size)
 		if (rc != LMI_EIO)
 			return rc;
 	}
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n <= 0)
+	if (lmi_data_dir("profiles", dir, sizeof(dir)) != LMI_OK)
 		return LMI_EIO;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash == NULL)
-		return LMI_EIO;
-	*slash = '\0';
-	rc = try_path(out, size, exe, "/../data-samples/profiles", name);
-	if (rc != LMI_EIO)
-		return rc;
-	return try_path(out, size, exe, "/../share/lmi/profiles", name);
+	return try_path(out, size, dir, "", name);
 }
 
 static int perr(struct lmi_profile *p, unsigned long line, int status, const char *fmt, ...)

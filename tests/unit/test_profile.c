@@ -165,7 +165,7 @@ static void transforms(void)
 static void one(const char *field, const char *xform, const char *value, const char *want,
 		int fails)
 {
-	char prof[256], csv[256], want_tail[256];
+	char prof[256], csv[256], want_tail[1024];
 	const char *got, *nl;
 	int idx = -1, k = 0;
 	const char *names = "source,source_id,employer_id,employer_name,title,description,"
