@@ -506,7 +506,10 @@ static void vac_plant(struct synth *s, struct vac *v)
 	}
 }
 
-/* A duplicate of an earlier original: another source's copy, or a repost 10-90 days later. */
+/*
+ * A duplicate of an earlier original: another source's copy, or a repost 10-59 days
+ * later, inside the 60-day window within which a repost is the same job (lmi dedup).
+ */
 static void vac_duplicate(struct synth *s, struct vac *v, const struct vac *orig,
 			  unsigned long long i)
 {
@@ -522,7 +525,7 @@ static void vac_duplicate(struct synth *s, struct vac *v, const struct vac *orig
 		if (v->reg > s->d_last)
 			v->reg = s->d_last;
 	} else {
-		long shift = int_between(s, 10, 90);
+		long shift = int_between(s, 10, 59);
 
 		if (v->reg + shift > s->d_last)
 			shift = -shift;
