@@ -1537,6 +1537,34 @@ static void group_text(struct fin *f, const struct grp *g, char *out, size_t siz
 	}
 }
 
+/*
+ * Adds the rows NAME_mean and NAME_median for the durations held in the cell
+ * `stat`, when it holds any.  Returns LMI_OK, or LMI_ENOMEM.
+ */
+static int mean_median(struct fin *f, const char *stat, const char *name, const char *note,
+		       long p, const struct grp *g)
+{
+	const struct lmi_agg_cell *c = look(f, stat, p, g, NULL);
+	char ind[64];
+	struct orow *r;
+
+	if (c == NULL || !(c->m.n > 0))
+		return LMI_OK;
+	snprintf(ind, sizeof(ind), "%s_mean", name);
+	r = row_new(f, ind, p, g);
+	if (r == NULL)
+		return LMI_ENOMEM;
+	set_mean(r, &c->m);
+	r->note = note;
+	snprintf(ind, sizeof(ind), "%s_median", name);
+	r = row_new(f, ind, p, g);
+	if (r == NULL)
+		return LMI_ENOMEM;
+	set_value(r, lmi_agg_hist_median(c), c->m.n, 1);
+	r->note = note;
+	return LMI_OK;
+}
+
 static int fin_vacancy(struct fin *f, const struct grp *g)
 {
 	const struct lmi_ind_opts *o = &f->ind->o;
@@ -1547,7 +1575,6 @@ static int fin_vacancy(struct fin *f, const struct grp *g)
 		return LMI_ENOMEM;
 	for (long i = 0; i < f->np; i++) {
 		long p = f->pmin + i;
-		const struct lmi_agg_cell *c;
 		long long cpos;
 
 		r = row_new(f, "vacancy_new_postings", p, g);
@@ -1567,32 +1594,9 @@ static int fin_vacancy(struct fin *f, const struct grp *g)
 		if (r == NULL)
 			goto nomem;
 		set_count(r, cnt(f, "v.closed", p, g));
-		c = look(f, "v.closed", p, g, NULL);
-		if (c != NULL && c->m.n > 0) {
-			r = row_new(f, "vacancy_duration_mean", p, g);
-			if (r == NULL)
-				goto nomem;
-			set_mean(r, &c->m);
-			r->note = "closed cohort";
-			r = row_new(f, "vacancy_duration_median", p, g);
-			if (r == NULL)
-				goto nomem;
-			set_value(r, lmi_agg_hist_median(c), c->m.n, 1);
-			r->note = "closed cohort";
-		}
-		c = look(f, "v.fill", p, g, NULL);
-		if (c != NULL && c->m.n > 0) {
-			r = row_new(f, "vacancy_time_to_fill_mean", p, g);
-			if (r == NULL)
-				goto nomem;
-			set_mean(r, &c->m);
-			r->note = "filled postings";
-			r = row_new(f, "vacancy_time_to_fill_median", p, g);
-			if (r == NULL)
-				goto nomem;
-			set_value(r, lmi_agg_hist_median(c), c->m.n, 1);
-			r->note = "filled postings";
-		}
+		if (mean_median(f, "v.closed", "vacancy_duration", "closed cohort", p, g) != LMI_OK ||
+		    mean_median(f, "v.fill", "vacancy_time_to_fill", "filled postings", p, g) != LMI_OK)
+			goto nomem;
 		cpos = csum(f, "v.cpos", p, g);
 		if (cpos > 0) {
 			r = row_new(f, "vacancy_fill_rate", p, g);
@@ -1638,7 +1642,6 @@ static int fin_claims(struct fin *f, const struct grp *g)
 		long p = f->pmin + i;
 		long long in = cnt(f, "c.in", p, g), out = cnt(f, "c.out", p, g);
 		long long prev = i ? stock[i - 1] : 0, fp;
-		const struct lmi_agg_cell *c;
 
 		if (stock[i] != prev + in - out) {
 			char gt[120], lab[16];
@@ -1670,17 +1673,8 @@ static int fin_claims(struct fin *f, const struct grp *g)
 		if ((r = row_new(f, "claims_stock", p, g)) == NULL)
 			goto out;
 		set_count(r, stock[i]);
-		c = look(f, "c.dur", p, g, NULL);
-		if (c != NULL && c->m.n > 0) {
-			if ((r = row_new(f, "claims_duration_mean", p, g)) == NULL)
-				goto out;
-			set_mean(r, &c->m);
-			r->note = "completed spells, days";
-			if ((r = row_new(f, "claims_duration_median", p, g)) == NULL)
-				goto out;
-			set_value(r, lmi_agg_hist_median(c), c->m.n, 1);
-			r->note = "completed spells, days";
-		}
+		if (mean_median(f, "c.dur", "claims_duration", "completed spells, days", p, g) != LMI_OK)
+			goto out;
 		fp = lag && i >= lag ? cnt(f, "c.fp", p - lag, g) : 0;
 		if (fp > 0) {
 			if ((r = row_new(f, "claims_exhaustion_rate", p, g)) == NULL)
