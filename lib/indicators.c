@@ -1594,8 +1594,10 @@ static int fin_vacancy(struct fin *f, const struct grp *g)
 		if (r == NULL)
 			goto nomem;
 		set_count(r, cnt(f, "v.closed", p, g));
-		if (mean_median(f, "v.closed", "vacancy_duration", "closed cohort", p, g) != LMI_OK ||
-		    mean_median(f, "v.fill", "vacancy_time_to_fill", "filled postings", p, g) != LMI_OK)
+		if (mean_median(f, "v.closed", "vacancy_duration", "closed cohort", p, g) != LMI_OK)
+			goto nomem;
+		if (mean_median(f, "v.fill", "vacancy_time_to_fill", "filled postings", p,
+				g) != LMI_OK)
 			goto nomem;
 		cpos = csum(f, "v.cpos", p, g);
 		if (cpos > 0) {
@@ -1673,8 +1675,9 @@ static int fin_claims(struct fin *f, const struct grp *g)
 		if ((r = row_new(f, "claims_stock", p, g)) == NULL)
 			goto out;
 		set_count(r, stock[i]);
-		if (mean_median(f, "c.dur", "claims_duration", "completed spells, days", p, g) != LMI_OK)
-			goto out;
+		if (mean_median(f, "c.dur", "claims_duration", "completed spells, days", p,
+				g) != LMI_OK)
+			goto out; /* rc is still LMI_ENOMEM */
 		fp = lag && i >= lag ? cnt(f, "c.fp", p - lag, g) : 0;
 		if (fp > 0) {
 			if ((r = row_new(f, "claims_exhaustion_rate", p, g)) == NULL)

@@ -1071,8 +1071,8 @@ static size_t phonetic_key(const char *s, size_t n, char *out)
 
 	for (size_t i = 0; i + 2 < n; i++) {
 		if (u[i] >= 0xea && u[i] <= 0xed) {
-			uint32_t cp = (uint32_t)(u[i] & 0x0f) << 12 | (uint32_t)(u[i + 1] & 0x3f) << 6 |
-				      (u[i + 2] & 0x3f);
+			uint32_t cp = (uint32_t)(u[i] & 0x0f) << 12 |
+				      (uint32_t)(u[i + 1] & 0x3f) << 6 | (u[i + 2] & 0x3f);
 
 			if (cp >= 0xac00 && cp <= 0xd7a3) {
 				uint32_t lead = 0x1100 + (cp - 0xac00) / 588;
