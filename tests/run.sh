@@ -20,6 +20,11 @@ for t in "$build"/tests/test_*; do
 	fi
 done
 sh "$top/scripts/check-tools.sh" >>"$log" 2>&1
+if style=$(sh "$top/scripts/check-style.sh" 2>&1); then
+	echo "ok check-style" >>"$log"
+else
+	{ echo "not ok check-style"; echo "$style" | sed 's/^/# /'; } >>"$log"
+fi
 for t in "$top"/tests/cli/t[0-9]*.sh; do
 	[ -f "$t" ] || continue
 	sh "$t" >>"$log" 2>&1 || echo "not ok $(basename "$t") script exited $?" >>"$log"
