@@ -302,13 +302,19 @@ static void make_bizno(struct synth *s, int form, char out[11])
 /* Renders an employer's name: variant 0 is the usual form, others how other sources write it. */
 static void employer_name(const struct employer *e, int variant, char *out, size_t n)
 {
-	static const char *const corp[] = { "(주)%s", "%s 주식회사", "㈜%s", "주식회사 %s", "%s(주)" };
-	static const char *const ltd[] = { "(유)%s", "%s 유한회사", "유한회사 %s" };
+	/* { before, after } the base name; no format string is built from a table. */
+	static const char *const corp[][2] = {
+		{ "(주)", "" }, { "", " 주식회사" }, { "㈜", "" }, { "주식회사 ", "" }, { "", "(주)" },
+	};
+	static const char *const ltd[][2] = { { "(유)", "" }, { "", " 유한회사" }, { "유한회사 ", "" } };
+	const char *const *form = NULL;
 
 	if (e->form == 0)
-		snprintf(out, n, corp[variant % N(corp)], e->base);
+		form = corp[variant % N(corp)];
 	else if (e->form == 2)
-		snprintf(out, n, ltd[variant % N(ltd)], e->base);
+		form = ltd[variant % N(ltd)];
+	if (form != NULL)
+		snprintf(out, n, "%s%s%s", form[0], e->base, form[1]);
 	else
 		snprintf(out, n, "%s", e->base);
 }
