@@ -1371,7 +1371,7 @@ enum {
 };
 
 struct orow {
-	char ind[48];
+	char ind[64];
 	long period;
 	const char *g;
 	size_t glen;
