@@ -531,7 +531,6 @@ static int start(struct lmi_csv *r, const struct lmi_csv_opts *opts)
 		return rc;
 	if (r->flags & LMI_CSV_NO_HEADER) {
 		r->rpos--;
-		r->have_peek = 1;
 		return number_header(r, row.n);
 	}
 	return keep_header(r, &row);

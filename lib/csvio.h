@@ -74,7 +74,6 @@ struct lmi_csv {
 	char **outf;
 	size_t *outlen;
 	size_t outcap;
-	int have_peek; /* with LMI_CSV_NO_HEADER the first row is held back */
 	char *hdr_mem;
 };
 
