@@ -60,22 +60,6 @@ static void help(const char *self_dir)
 	exit(lmi_close_stdout());
 }
 
-/* Directory holding this executable, from /proc/self/exe, or NULL. */
-static const char *self_dir(char *buf, size_t size)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	slash = strrchr(buf, '/');
-	if (slash == NULL)
-		return NULL;
-	*slash = '\0';
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	char dirbuf[PATH_MAX], path[PATH_MAX], prog[128];
@@ -83,7 +67,7 @@ int main(int argc, char **argv)
 	const char *name;
 
 	lmi_cli_init(argv[0]);
-	dir = self_dir(dirbuf, sizeof(dirbuf));
+	dir = lmi_exe_dir(dirbuf, sizeof(dirbuf)) == LMI_OK ? dirbuf : NULL;
 	if (argc < 2)
 		lmi_usage_error(usage, "no command given");
 	name = argv[1];

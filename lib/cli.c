@@ -253,22 +253,30 @@ void lmi_progress_done(struct lmi_progress *p)
 		fputc('\n', stderr);
 }
 
+int lmi_exe_dir(char *buf, size_t size)
+{
+	ssize_t n = size > 1 ? readlink("/proc/self/exe", buf, size - 1) : -1;
+	char *slash;
+
+	if (n <= 0 || (size_t)n >= size - 1)
+		return LMI_EIO;
+	buf[n] = '\0';
+	slash = strrchr(buf, '/');
+	if (slash == NULL)
+		return LMI_EIO;
+	*slash = '\0';
+	return LMI_OK;
+}
+
 int lmi_data_dir(const char *sub, char *out, size_t size)
 {
 	static const char *const rel[] = { "/../data-samples/", "/../../data-samples/",
 					   "/../share/lmi/" };
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
 	struct stat st;
 
-	if (n <= 0)
+	if (lmi_exe_dir(exe, sizeof(exe)) != LMI_OK)
 		return LMI_EIO;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');
-	if (slash == NULL)
-		return LMI_EIO;
-	*slash = '\0';
 	for (size_t i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
 		int k = snprintf(out, size, "%s%s%s", exe, rel[i], sub);
 

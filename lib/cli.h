@@ -111,6 +111,12 @@ void lmi_progress_tick(struct lmi_progress *p, unsigned long long rows);
 void lmi_progress_done(struct lmi_progress *p);
 
 /*
+ * Writes the directory holding the running executable (from /proc/self/exe)
+ * into buf.  Returns LMI_OK, or LMI_EIO when it cannot be read or does not fit.
+ */
+int lmi_exe_dir(char *buf, size_t size);
+
+/*
  * Finds the data folder `sub` ("rules", "profiles") next to the executable:
  * ../data-samples/SUB (a build tree's bin/), ../../data-samples/SUB (a
  * sanitizer build's build-asan/bin/) or ../share/lmi/SUB (after make install).
