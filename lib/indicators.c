@@ -87,15 +87,22 @@ double lmi_ind_hhi(const double *c, size_t n)
 	return h;
 }
 
+/* Totals of u and v for the mismatch indices; 0 when either is not positive. */
+static int mismatch_totals(const double *u, const double *v, size_t n, double *su, double *sv)
+{
+	*su = *sv = 0;
+	for (size_t i = 0; i < n; i++) {
+		*su += u[i];
+		*sv += v[i];
+	}
+	return *su > 0 && *sv > 0;
+}
+
 double lmi_ind_jackman_roper(const double *u, const double *v, size_t n)
 {
-	double su = 0, sv = 0, d = 0;
+	double su, sv, d = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		su += u[i];
-		sv += v[i];
-	}
-	if (!(su > 0) || !(sv > 0))
+	if (!mismatch_totals(u, v, n, &su, &sv))
 		return NAN;
 	for (size_t i = 0; i < n; i++)
 		d += fabs(u[i] / su - v[i] / sv);
@@ -104,13 +111,9 @@ double lmi_ind_jackman_roper(const double *u, const double *v, size_t n)
 
 double lmi_ind_sstv(const double *u, const double *v, size_t n, double alpha)
 {
-	double su = 0, sv = 0, m = 0;
+	double su, sv, m = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		su += u[i];
-		sv += v[i];
-	}
-	if (!(su > 0) || !(sv > 0))
+	if (!mismatch_totals(u, v, n, &su, &sv))
 		return NAN;
 	for (size_t i = 0; i < n; i++)
 		if (u[i] > 0 && v[i] > 0)
