@@ -73,7 +73,17 @@ int lmi_utf8_valid(const unsigned char *s, size_t n)
 		uint32_t cp;
 
 		if (c < 0x80) {
-			i++;
+			uint64_t w;
+
+			/* Runs of ASCII go a word at a time (whole chunks are checked). */
+			while (i + 8 <= n) {
+				memcpy(&w, s + i, 8);
+				if (w & 0x8080808080808080ull)
+					break;
+				i += 8;
+			}
+			if (i < n && s[i] < 0x80)
+				i++;
 			continue;
 		}
 		/*
@@ -124,7 +134,8 @@ int lmi_utf8_valid(const unsigned char *s, size_t n)
 #define HASZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 #define HASBYTE(v, c) HASZERO((v) ^ (ONES * (unsigned char)(c)))
 
-enum { SCAN_HIGH = 1, SCAN_NUL = 2, SCAN_NL = 4 };
+/* What copy_scan() saw; SCAN_QUOTE: a byte a comma-separated writer must quote. */
+enum { SCAN_HIGH = 1, SCAN_NUL = 2, SCAN_NL = 4, SCAN_QUOTE = 8 };
 
 /*
  * Non-zero when some byte of v is below c (c <= 128; bytes >= 0x80 never
@@ -169,10 +180,24 @@ static inline uint64_t short_word(const unsigned char *s, size_t n, char *dst)
 	return ONES * s[0];
 }
 
-/* Copies n bytes from src to dst and says whether they hold non-ASCII, NUL or LF bytes. */
+/* ORs into *q the bytes a comma-separated writer must quote: '"', CR and ','
+ * (LF is tested apart, for line counting). */
+static inline uint64_t quote_test(uint64_t w)
+{
+	uint64_t q = HASBYTE(w, ',');
+
+	if (HASLESS(w, 0x23)) /* '"' is 0x22, CR 0x0D */
+		q |= HASBYTE(w, '"') | HASBYTE(w, '\r');
+	return q;
+}
+
+/*
+ * Copies n bytes from src to dst and says whether they hold non-ASCII, NUL or
+ * LF bytes, or a byte that needs quoting on output.
+ */
 static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 {
-	uint64_t hi = 0, nul = 0, nl = 0, w;
+	uint64_t hi = 0, nul = 0, nl = 0, q = 0, w;
 	size_t i = 0;
 
 	for (; i + 8 <= n; i += 8) {
@@ -181,6 +206,7 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 		hi |= w;
 		nul |= HASZERO(w);
 		nl |= HASBYTE(w, '\n');
+		q |= quote_test(w);
 	}
 	if (i < n) {
 		if (n >= 8) { /* the last 8 bytes, overlapping some already tested */
@@ -192,8 +218,163 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 		hi |= w;
 		nul |= HASZERO(w);
 		nl |= HASBYTE(w, '\n');
+		q |= quote_test(w);
 	}
-	return ((hi & HIGHS) ? SCAN_HIGH : 0) | (nul ? SCAN_NUL : 0) | (nl ? SCAN_NL : 0);
+	return ((hi & HIGHS) ? SCAN_HIGH : 0) | (nul ? SCAN_NUL : 0) |
+	       (nl ? SCAN_NL | SCAN_QUOTE : 0) | (q ? SCAN_QUOTE : 0);
+}
+
+/* Copies n bytes (no scan): fields of chunks that prescan() found clean. */
+static inline void copy_field(char *dst, const unsigned char *src, size_t n)
+{
+	if (n > 0 && n < 8)
+		(void)short_word(src, n, dst);
+	else
+		memcpy(dst, src, n);
+}
+
+/*
+ * prescan() looks at each input chunk once, 64 bytes at a time, before libcsv
+ * does, with one bit per byte for quotes, blanks (space, tab) and specials
+ * (the delimiter, quote, CR, LF).  Quote parity, a prefix XOR of the quote
+ * bits, says which bytes lie inside quotes; in strict mode that is exactly
+ * libcsv's view.  From that it finds when the reader may skip work:
+ *  - no blank outside quotes touches a special or an edge of the chunk: then
+ *    libcsv's own blank handling (which trims leading and trailing blanks of
+ *    unquoted fields) trims nothing here, and its inline test can stand in for
+ *    the per-byte call to no_space();
+ *  - no quote, no data comma, no NUL and valid UTF-8: then its fields need no
+ *    scan at all (no LF to count, nothing to quote on output).
+ */
+enum {
+	CH_HIGH = 1 << 0,       /* a byte >= 0x80 */
+	CH_NUL = 1 << 1,        /* a NUL byte */
+	CH_BLANK_EDGE = 1 << 2, /* a blank outside quotes next to a special or an edge */
+	CH_QUOTED = 1 << 3,     /* a quote, or the chunk starts inside quotes */
+	CH_COMMA = 1 << 4,      /* a comma that is data, not the delimiter */
+};
+
+struct masks {
+	uint64_t q, blank, spec, comma, hi, nul;
+};
+
+/* Masks of the first n <= 64 bytes of s, one byte at a time (the tail, or no SSE2). */
+static void tail_masks(const unsigned char *s, size_t n, unsigned char delim, struct masks *m)
+{
+	memset(m, 0, sizeof(*m));
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		uint64_t bit = 1ull << i;
+
+		m->q |= c == '"' ? bit : 0;
+		m->blank |= c == ' ' || c == '\t' ? bit : 0;
+		m->spec |= c == '"' || c == delim || c == '\r' || c == '\n' ? bit : 0;
+		m->comma |= c == ',' ? bit : 0;
+		m->hi |= c >= 0x80 ? bit : 0;
+		m->nul |= c == 0 ? bit : 0;
+	}
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline uint64_t mm_bits(__m128i v, int i)
+{
+	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
+}
+
+static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m)
+{
+	const __m128i kq = _mm_set1_epi8('"'), ksp = _mm_set1_epi8(' ');
+	const __m128i ktab = _mm_set1_epi8('\t'), kd = _mm_set1_epi8((char)delim);
+	const __m128i kcr = _mm_set1_epi8('\r'), klf = _mm_set1_epi8('\n');
+	const __m128i kc = _mm_set1_epi8(','), kz = _mm_setzero_si128();
+
+	memset(m, 0, sizeof(*m));
+	for (int i = 0; i < 4; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
+		__m128i q = _mm_cmpeq_epi8(v, kq);
+		__m128i eol = _mm_or_si128(_mm_cmpeq_epi8(v, kcr), _mm_cmpeq_epi8(v, klf));
+		__m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, ksp), _mm_cmpeq_epi8(v, ktab));
+
+		m->q |= mm_bits(q, i);
+		m->blank |= mm_bits(blank, i);
+		m->spec |= mm_bits(_mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(v, kd)), eol), i);
+		m->comma |= mm_bits(_mm_cmpeq_epi8(v, kc), i);
+		m->hi |= mm_bits(v, i);
+		m->nul |= mm_bits(_mm_cmpeq_epi8(v, kz), i);
+	}
+}
+#else
+static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m)
+{
+	tail_masks(s, 64, delim, m);
+}
+#endif
+
+/* Bit i of the result is the XOR of bits 0..i of x: 1 inside quotes. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* Returns the CH_ facts of s[0..n) and carries quote parity in r->in_quotes. */
+static unsigned prescan(struct lmi_csv *r, const unsigned char *s, size_t n)
+{
+	uint64_t inq = r->in_quotes ? ~0ull : 0, prev_spec = 1, prev_blank = 0, edge = 0;
+	uint64_t any_q = 0, any_hi = 0, any_nul = 0, data_comma = 0;
+	unsigned facts = r->in_quotes ? CH_QUOTED : 0;
+	struct masks m;
+
+	for (size_t at = 0; at < n; at += 64) {
+		size_t k = n - at < 64 ? n - at : 64;
+		uint64_t inside, oblank;
+
+		if (k == 64)
+			block_masks(s + at, r->delim, &m);
+		else
+			tail_masks(s + at, k, r->delim, &m);
+		inside = prefix_xor(m.q) ^ inq;
+		inq = (uint64_t)-(int64_t)(inside >> 63);
+		oblank = m.blank & ~inside;
+		edge |= (oblank << 1 | prev_blank) & m.spec; /* blank, then special */
+		edge |= (m.spec << 1 | prev_spec) & oblank;  /* special, then blank */
+		prev_blank = oblank >> (k - 1) & 1;
+		prev_spec = m.spec >> 63;
+		any_q |= m.q;
+		any_hi |= m.hi;
+		any_nul |= m.nul;
+		data_comma |= r->delim == ',' ? m.comma & inside : m.comma;
+	}
+	edge |= prev_blank; /* a blank ends the chunk: the next may start with a special */
+	r->in_quotes = inq != 0;
+	return (any_hi ? CH_HIGH : 0) | (any_nul ? CH_NUL : 0) | (edge ? CH_BLANK_EDGE : 0) |
+	       (any_q ? CH_QUOTED : facts) | (data_comma ? CH_COMMA : 0);
+}
+
+/*
+ * Number of bytes at the end of s[0..n) that start a UTF-8 sequence the chunk
+ * cuts short; fill() keeps them for the next chunk so that every chunk holds
+ * whole characters and can be validated alone.
+ */
+static size_t utf8_cut(const unsigned char *s, size_t n)
+{
+	for (size_t k = 1; k <= 3 && k <= n; k++) {
+		unsigned char c = s[n - k];
+
+		if ((c & 0xC0) == 0x80)
+			continue;
+		if (c < 0xC0)
+			return 0;
+		return (c >= 0xF0 ? 4u : c >= 0xE0 ? 3u : 2u) > k ? k : 0;
+	}
+	return 0;
 }
 
 static unsigned long count_lf(const char *s, size_t n)
@@ -205,7 +386,7 @@ static unsigned long count_lf(const char *s, size_t n)
 	return k;
 }
 
-/* fstart and flen grow together under one capacity. */
+/* fstart, flen and fq grow together under one capacity. */
 static int grow_fields(struct lmi_csv *r)
 {
 	size_t cap = r->fcap;
@@ -217,8 +398,37 @@ static int grow_fields(struct lmi_csv *r)
 	cap = r->fcap;
 	if (reserve((void **)&r->flen, &cap, r->nf + 1, sizeof(size_t)) != 0)
 		return -1;
+	cap = r->fcap;
+	if (reserve((void **)&r->fq, &cap, r->nf + 1, 1) != 0)
+		return -1;
 	r->fcap = cap;
 	return 0;
+}
+
+/*
+ * Copies a field that may hold anything and checks it: NUL and invalid UTF-8
+ * are errors (set in r, with SCAN_NUL returned for both); LFs are counted for
+ * line numbers.
+ */
+static unsigned scan_field(struct lmi_csv *r, char *dst, const unsigned char *data, size_t n)
+{
+	unsigned scan = copy_scan(dst, data, n);
+	char msg[128];
+
+	if (scan & SCAN_NUL) {
+		snprintf(msg, sizeof(msg), "NUL byte in field %zu", r->nf - r->cur_first + 1);
+		set_err(r, LMI_EPARSE, r->line, msg);
+		return SCAN_NUL;
+	}
+	if ((scan & SCAN_HIGH) && !r->utf8_ok && !lmi_utf8_valid((const unsigned char *)dst, n)) {
+		snprintf(msg, sizeof(msg), "invalid UTF-8 in field %zu (%s)",
+			 r->nf - r->cur_first + 1, "convert it, e.g. lmi ingest --encoding cp949");
+		set_err(r, LMI_EPARSE, r->line, msg);
+		return SCAN_NUL;
+	}
+	if (scan & SCAN_NL)
+		r->row_lf += count_lf(dst, n);
+	return scan;
 }
 
 static void on_field(void *data, size_t n, void *ctx)
@@ -250,23 +460,19 @@ static void on_field(void *data, size_t n, void *ctx)
 		return;
 	}
 	dst = r->arena + r->alen;
-	scan = copy_scan(dst, data, n);
-	if (scan & SCAN_NUL) {
-		snprintf(msg, sizeof(msg), "NUL byte in field %zu", r->nf - r->cur_first + 1);
-		set_err(r, LMI_EPARSE, r->line, msg);
-		return;
+	if (r->fast && !r->slow_carry) {
+		copy_field(dst, data, n);
+		scan = 0;
+	} else {
+		scan = scan_field(r, dst, data, n);
+		if (scan & SCAN_NUL)
+			return;
 	}
-	if ((scan & SCAN_HIGH) && !lmi_utf8_valid((const unsigned char *)dst, n)) {
-		snprintf(msg, sizeof(msg), "invalid UTF-8 in field %zu (%s)",
-			 r->nf - r->cur_first + 1, "convert it, e.g. lmi ingest --encoding cp949");
-		set_err(r, LMI_EPARSE, r->line, msg);
-		return;
-	}
-	if (scan & SCAN_NL)
-		r->row_lf += count_lf(dst, n);
+	r->slow_carry = 0;
 	dst[n] = '\0';
 	r->fstart[r->nf] = r->alen;
 	r->flen[r->nf] = n;
+	r->fq[r->nf] = (scan & SCAN_QUOTE) != 0;
 	r->alen += n + 1;
 	r->nf++;
 }
@@ -313,6 +519,7 @@ static void compact(struct lmi_csv *r)
 		for (size_t i = 0; i < keep; i++) {
 			r->fstart[i] = r->fstart[r->cur_first + i] - base;
 			r->flen[i] = r->flen[r->cur_first + i];
+			r->fq[i] = r->fq[r->cur_first + i];
 		}
 	}
 	r->alen -= base;
@@ -339,15 +546,36 @@ static void parse_error(struct lmi_csv *r, int csverr, int at_end)
 	}
 }
 
-/* Feeds one more chunk to libcsv.  Returns 1 if bytes were parsed, 0 at the end. */
+/* Parses s[0..n) with libcsv, choosing how per the chunk's prescan() facts. */
+static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
+{
+	unsigned facts = prescan(r, s, n);
+
+	/* A field that began in a chunk read the slow way is checked in full. */
+	if (!r->fast)
+		r->slow_carry = 1;
+	r->utf8_ok = !(facts & CH_NUL) && (!(facts & CH_HIGH) || lmi_utf8_valid(s, n));
+	r->fast = r->utf8_ok && !(facts & (CH_QUOTED | CH_COMMA));
+	csv_set_space_func(&r->p, (facts & CH_BLANK_EDGE) || r->delim == ' ' || r->delim == '\t'
+					  ? no_space : NULL);
+	field_cap = r->max_field;
+	cap_hit = 0;
+	if (csv_parse(&r->p, s, n, on_field, on_row, r) != n)
+		parse_error(r, csv_error(&r->p), 0);
+}
+
+/*
+ * Feeds one more chunk to libcsv.  Returns 1 if bytes were read, 0 at the end.
+ * A UTF-8 character cut by the chunk's end waits in r->in for the next read.
+ */
 static int fill(struct lmi_csv *r)
 {
-	size_t got, off = 0;
+	size_t got, off = 0, n, cut = 0;
 
 	if (r->eof)
 		return 0;
-	got = fread(r->in, 1, CHUNK, r->fp);
-	if (got < CHUNK && ferror(r->fp)) {
+	got = fread(r->in + r->held, 1, CHUNK - r->held, r->fp);
+	if (got < CHUNK - r->held && ferror(r->fp)) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "read error: %s", strerror(errno));
@@ -355,17 +583,22 @@ static int fill(struct lmi_csv *r)
 		r->eof = 1;
 		return 0;
 	}
-	if (!r->started && got > 0) {
+	n = r->held + got;
+	if (!r->started && n > 0) {
 		r->started = 1;
-		if (got >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0)
+		if (n >= 3 && memcmp(r->in, "\xEF\xBB\xBF", 3) == 0)
 			off = 3;
 	}
-	field_cap = r->max_field;
-	cap_hit = 0;
-	if (got > off && csv_parse(&r->p, r->in + off, got - off, on_field, on_row, r) != got - off)
-		parse_error(r, csv_error(&r->p), 0);
+	if (got > 0)
+		cut = utf8_cut(r->in + off, n - off);
+	if (n - off > cut)
+		parse_chunk(r, r->in + off, n - off - cut);
+	memmove(r->in, r->in + n - cut, cut);
+	r->held = cut;
 	if (got == 0) {
 		r->eof = 1;
+		field_cap = r->max_field;
+		cap_hit = 0;
 		if (csv_fini(&r->p, on_field, on_row, r) != 0)
 			parse_error(r, csv_error(&r->p), 1);
 		return 0;
@@ -396,6 +629,7 @@ static int next_raw(struct lmi_csv *r, struct lmi_csv_row *row)
 	row->f = r->outf;
 	row->len = r->flen + pr->first;
 	row->line = pr->line;
+	row->needq = r->fq + pr->first;
 	return 1;
 }
 
@@ -423,6 +657,7 @@ struct lmi_csv_row *lmi_csv_row_dup(const struct lmi_csv_row *src)
 	}
 	d->n = src->n;
 	d->line = src->line;
+	d->needq = NULL;
 	return d;
 }
 
@@ -470,6 +705,7 @@ static int number_header(struct lmi_csv *r, size_t n)
 	}
 	r->header.n = n;
 	r->header.line = 0;
+	r->header.needq = NULL;
 	return LMI_OK;
 }
 
@@ -481,6 +717,7 @@ static int init_reader(struct lmi_csv *r, FILE *fp, int own_fp, const char *name
 	r->delim = o && o->delim ? o->delim : ',';
 	r->max_field = o && o->max_field ? o->max_field : LMI_CSV_MAX_FIELD;
 	r->line = 1;
+	r->fast = 1;
 	r->name = name;
 	r->fp = fp;
 	r->own_fp = own_fp;
@@ -600,6 +837,7 @@ void lmi_csv_close(struct lmi_csv *r)
 	free(r->arena);
 	free(r->fstart);
 	free(r->flen);
+	free(r->fq);
 	free(r->rows);
 	free(r->outf);
 	free(r->hdr_mem);
@@ -609,6 +847,7 @@ void lmi_csv_close(struct lmi_csv *r)
 	r->in = NULL;
 	r->arena = NULL;
 	r->fstart = r->flen = NULL;
+	r->fq = NULL;
 	r->rows = NULL;
 	r->outf = NULL;
 	r->hdr_mem = NULL;
@@ -753,10 +992,41 @@ int lmi_csvw_endrow(struct lmi_csvw *w)
 	return LMI_OK;
 }
 
+int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row)
+{
+	size_t need = 0;
+	char *o;
+
+	if (row->needq == NULL || w->delim != ',') {
+		for (size_t i = 0; i < row->n; i++)
+			lmi_csvw_field(w, row->f[i], row->len[i]);
+		return w->status;
+	}
+	/* The reader has looked at every byte: copy plain fields as they are. */
+	for (size_t i = 0; i < row->n; i++)
+		need += 2 * row->len[i] + 3;
+	if (wreserve(w, need) != LMI_OK)
+		return w->status;
+	o = w->buf + w->len;
+	for (size_t i = 0; i < row->n; i++) {
+		if (row->needq[i]) {
+			w->len = (size_t)(o - w->buf);
+			lmi_csvw_field(w, row->f[i], row->len[i]);
+			o = w->buf + w->len;
+			continue;
+		}
+		if (w->nfield++ > 0)
+			*o++ = ',';
+		copy_field(o, (const unsigned char *)row->f[i], row->len[i]);
+		o += row->len[i];
+	}
+	w->len = (size_t)(o - w->buf);
+	return LMI_OK;
+}
+
 int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row)
 {
-	for (size_t i = 0; i < row->n; i++)
-		lmi_csvw_field(w, row->f[i], row->len[i]);
+	lmi_csvw_fields(w, row);
 	return lmi_csvw_endrow(w);
 }
 

@@ -25,13 +25,17 @@ struct lmi_csv_opts {
 /*
  * One record.  f[i] is NUL-terminated and len[i] is its length in bytes.  The
  * pointers are valid only until the next lmi_csv_next() or lmi_csv_close().
- * `line` is the physical line on which the record starts (1-based).
+ * `line` is the physical line on which the record starts (1-based).  needq,
+ * when not NULL, says for each field whether it holds a comma, quote, CR or
+ * LF: the reader sets it so that a comma-separated writer need not look
+ * again.  Code that builds a row or changes a field must leave it NULL.
  */
 struct lmi_csv_row {
 	size_t n;
 	char **f;
 	size_t *len;
 	unsigned long line;
+	const unsigned char *needq;
 };
 
 struct lmi_csv_pending {
@@ -59,6 +63,11 @@ struct lmi_csv {
 	int eof;
 	int started; /* first byte seen (BOM check done) */
 	int pending_cr;
+	int in_quotes;  /* prescan(): the chunk so far ends inside quotes */
+	int fast;       /* the chunk being parsed is clean: fields are copied unscanned */
+	int slow_carry; /* the next field began in a chunk that was not clean */
+	int utf8_ok;    /* the chunk being parsed is valid UTF-8 */
+	size_t held;    /* bytes of a cut UTF-8 character kept at the start of in */
 	unsigned long row_lf; /* LF bytes inside the fields of the record being read */
 	int status; /* first error seen by a callback, LMI_OK if none */
 	size_t err_at; /* rows queued before the error */
@@ -67,6 +76,7 @@ struct lmi_csv {
 	char *arena;
 	size_t alen, acap;
 	size_t *fstart, *flen;
+	unsigned char *fq; /* needq of each queued field */
 	size_t nf, fcap;
 	size_t cur_first;
 	struct lmi_csv_pending *rows;
@@ -146,6 +156,8 @@ void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim);
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n);
 int lmi_csvw_str(struct lmi_csvw *w, const char *s);
 int lmi_csvw_endrow(struct lmi_csvw *w);
+/* Writes the fields of row without ending it (more fields may follow); fast for rows as read. */
+int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row);
 int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row);
 int lmi_csvw_flush(struct lmi_csvw *w);
 void lmi_csvw_release(struct lmi_csvw *w);

@@ -26,7 +26,7 @@ static const char *write_row(const char *const *f, size_t n)
 	struct lmi_csvw w;
 	FILE *fp = fmemopen(out, sizeof(out), "w");
 	size_t len[8];
-	struct lmi_csv_row row = { n, (char **)f, len, 0 };
+	struct lmi_csv_row row = { n, (char **)f, len, 0, NULL };
 
 	for (size_t i = 0; i < n; i++)
 		len[i] = strlen(f[i]);

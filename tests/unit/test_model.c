@@ -16,7 +16,7 @@ static int feed(struct lmi_model *m, const char *const *rows, size_t n, char *er
 		char a[32], b[32];
 		char *f[2] = { a, b };
 		size_t len[2];
-		struct lmi_csv_row row = { 2, f, len, i + 2 };
+		struct lmi_csv_row row = { 2, f, len, i + 2, NULL };
 		const char *c = strchr(rows[i], ',');
 
 		snprintf(a, sizeof(a), "%.*s", (int)(c - rows[i]), rows[i]);
@@ -88,7 +88,7 @@ static void round_trip(void)
 	char err[256] = "", a[8] = "b";
 	char *f[1] = { a };
 	size_t len[1] = { 1 };
-	struct lmi_csv_row row = { 1, f, len, 2 };
+	struct lmi_csv_row row = { 1, f, len, 2, NULL };
 	struct lmi_score_err e;
 	double p, lp, contrib[1];
 	char *buf = NULL;
