@@ -180,14 +180,13 @@ static inline uint64_t short_word(const unsigned char *s, size_t n, char *dst)
 	return ONES * s[0];
 }
 
-/* ORs into *q the bytes a comma-separated writer must quote: '"', CR and ','
- * (LF is tested apart, for line counting). */
+/* Non-zero when w holds a byte a comma-separated writer must quote: ',', '"', CR or LF. */
 static inline uint64_t quote_test(uint64_t w)
 {
-	uint64_t q = HASBYTE(w, ',');
+	uint64_t q = HASBYTE(w, ',') | HASBYTE(w, '"');
 
-	if (HASLESS(w, 0x23)) /* '"' is 0x22, CR 0x0D */
-		q |= HASBYTE(w, '"') | HASBYTE(w, '\r');
+	if (HASLESS(w, 0x0E)) /* CR is 0x0D, LF 0x0A: control bytes are rare */
+		q |= HASBYTE(w, '\r') | HASBYTE(w, '\n');
 	return q;
 }
 
@@ -224,6 +223,32 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 	       (nl ? SCAN_NL | SCAN_QUOTE : 0) | (q ? SCAN_QUOTE : 0);
 }
 
+/*
+ * Copies n bytes and says (SCAN_QUOTE) whether they hold a comma, quote, CR or
+ * LF: for chunks already known to be valid UTF-8 without NUL bytes.
+ */
+static unsigned copy_needq(char *dst, const unsigned char *src, size_t n)
+{
+	uint64_t q = 0, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, src + i, 8);
+		memcpy(dst + i, &w, 8);
+		q |= quote_test(w);
+	}
+	if (i < n) {
+		if (n >= 8) {
+			memcpy(&w, src + n - 8, 8);
+			memcpy(dst + n - 8, &w, 8);
+		} else {
+			w = short_word(src, n, dst);
+		}
+		q |= quote_test(w);
+	}
+	return q ? SCAN_QUOTE : 0;
+}
+
 /* Copies n bytes (no scan): fields of chunks that prescan() found clean. */
 static inline void copy_field(char *dst, const unsigned char *src, size_t n)
 {
@@ -252,16 +277,20 @@ enum {
 	CH_BLANK_EDGE = 1 << 2, /* a blank outside quotes next to a special or an edge */
 	CH_QUOTED = 1 << 3,     /* a quote, or the chunk starts inside quotes */
 	CH_COMMA = 1 << 4,      /* a comma that is data, not the delimiter */
+	CH_QSPEC = 1 << 5,      /* the delimiter, CR or LF inside quotes */
+	CH_UTF8_BAD = 1 << 6,   /* not valid UTF-8 */
 };
 
+/* Bit masks of one 64-byte block, and what the whole chunk holds anywhere. */
 struct masks {
-	uint64_t q, blank, spec, comma, hi, nul;
+	uint64_t q, blank, spec;
+	unsigned any_hi, any_nul, any_comma;
 };
 
-/* Masks of the first n <= 64 bytes of s, one byte at a time (the tail, or no SSE2). */
+/* Masks of the first n <= 64 bytes of s, one byte at a time (a chunk's tail, or no SSE2). */
 static void tail_masks(const unsigned char *s, size_t n, unsigned char delim, struct masks *m)
 {
-	memset(m, 0, sizeof(*m));
+	m->q = m->blank = m->spec = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		uint64_t bit = 1ull << i;
@@ -269,9 +298,9 @@ static void tail_masks(const unsigned char *s, size_t n, unsigned char delim, st
 		m->q |= c == '"' ? bit : 0;
 		m->blank |= c == ' ' || c == '\t' ? bit : 0;
 		m->spec |= c == '"' || c == delim || c == '\r' || c == '\n' ? bit : 0;
-		m->comma |= c == ',' ? bit : 0;
-		m->hi |= c >= 0x80 ? bit : 0;
-		m->nul |= c == 0 ? bit : 0;
+		m->any_comma |= c == ',';
+		m->any_hi |= c >= 0x80;
+		m->any_nul |= c == 0;
 	}
 }
 
@@ -283,14 +312,16 @@ static inline uint64_t mm_bits(__m128i v, int i)
 	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
 }
 
-static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m)
+/* Masks of a 64-byte block; hi, nul and comma are ORed into *acc, tested once a chunk. */
+static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m,
+			       __m128i acc[3])
 {
 	const __m128i kq = _mm_set1_epi8('"'), ksp = _mm_set1_epi8(' ');
 	const __m128i ktab = _mm_set1_epi8('\t'), kd = _mm_set1_epi8((char)delim);
 	const __m128i kcr = _mm_set1_epi8('\r'), klf = _mm_set1_epi8('\n');
 	const __m128i kc = _mm_set1_epi8(','), kz = _mm_setzero_si128();
 
-	memset(m, 0, sizeof(*m));
+	m->q = m->blank = m->spec = 0;
 	for (int i = 0; i < 4; i++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
 		__m128i q = _mm_cmpeq_epi8(v, kq);
@@ -300,15 +331,60 @@ static inline void block_masks(const unsigned char *s, unsigned char delim, stru
 		m->q |= mm_bits(q, i);
 		m->blank |= mm_bits(blank, i);
 		m->spec |= mm_bits(_mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(v, kd)), eol), i);
-		m->comma |= mm_bits(_mm_cmpeq_epi8(v, kc), i);
-		m->hi |= mm_bits(v, i);
-		m->nul |= mm_bits(_mm_cmpeq_epi8(v, kz), i);
+		acc[0] = _mm_or_si128(acc[0], v);
+		acc[1] = _mm_or_si128(acc[1], _mm_cmpeq_epi8(v, kz));
+		acc[2] = _mm_or_si128(acc[2], _mm_cmpeq_epi8(v, kc));
 	}
 }
-#else
-static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m)
+
+/* Byte i of the result is byte i - k of the stream whose previous 16 bytes are prev. */
+#define SHIFT_IN(x, prev, k) _mm_or_si128(_mm_slli_si128(x, k), _mm_srli_si128(prev, 16 - (k)))
+
+/*
+ * UTF-8 check of a whole chunk, 16 bytes at a time (bytes compared as signed
+ * chars: 0x80..0xBF are -128..-65).  After a lead C2..DF one continuation
+ * byte must follow and after E1..EF two, so the continuation bytes must be
+ * exactly the bytes one after a lead or two after a 3-byte lead; after ED
+ * (the surrogates' lead, and common in Hangul) only 80..9F may follow
+ * (Unicode Table 3-7).  Rarer leads (C0, C1, E0, F0..FF) send the chunk to
+ * the byte-at-a-time check.  Returns 1 valid, 0 invalid, -1 ask lmi_utf8_valid().
+ */
+static int utf8_chunk(const unsigned char *s, size_t n)
 {
-	tail_masks(s, 64, delim, m);
+	const __m128i zero = _mm_setzero_si128();
+	__m128i err = zero, rare = zero, prev_lead = zero, prev_lead3 = zero, prev_ed = zero;
+
+	/* One block of NULs past the end: a sequence left open there fails. */
+	for (size_t at = 0; at < n + 16; at += 16) {
+		unsigned char pad[16] = { 0 };
+		const unsigned char *p = s + at;
+		__m128i v, neg, lead, lead3, ed, want, after_ed;
+
+		if (at >= n) {
+			p = pad;
+		} else if (n - at < 16) {
+			memcpy(pad, s + at, n - at);
+			p = pad;
+		}
+		v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		neg = _mm_cmplt_epi8(v, zero);
+		lead = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65)), neg);  /* C0..FF */
+		lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)), neg); /* E0..FF */
+		ed = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED));
+		rare = _mm_or_si128(rare, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17)), neg));
+		rare = _mm_or_si128(rare, _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-62)), lead));
+		rare = _mm_or_si128(rare, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)));
+		want = _mm_or_si128(SHIFT_IN(lead, prev_lead, 1), SHIFT_IN(lead3, prev_lead3, 2));
+		err = _mm_or_si128(err, _mm_xor_si128(want, _mm_andnot_si128(lead, neg)));
+		after_ed = _mm_and_si128(SHIFT_IN(ed, prev_ed, 1), neg);
+		err = _mm_or_si128(err, _mm_and_si128(after_ed, _mm_cmpgt_epi8(v, _mm_set1_epi8(-97))));
+		prev_lead = lead;
+		prev_lead3 = lead3;
+		prev_ed = ed;
+	}
+	if (_mm_movemask_epi8(rare))
+		return -1;
+	return _mm_movemask_epi8(err) == 0;
 }
 #endif
 
@@ -324,21 +400,39 @@ static inline uint64_t prefix_xor(uint64_t x)
 	return x;
 }
 
+/* 1 when s[0..n) is valid UTF-8. */
+static int chunk_utf8_valid(const unsigned char *s, size_t n)
+{
+#if defined(__SSE2__)
+	int v = utf8_chunk(s, n);
+
+	if (v >= 0)
+		return v;
+#endif
+	return lmi_utf8_valid(s, n);
+}
+
 /* Returns the CH_ facts of s[0..n) and carries quote parity in r->in_quotes. */
 static unsigned prescan(struct lmi_csv *r, const unsigned char *s, size_t n)
 {
 	uint64_t inq = r->in_quotes ? ~0ull : 0, prev_spec = 1, prev_blank = 0, edge = 0;
-	uint64_t any_q = 0, any_hi = 0, any_nul = 0, data_comma = 0;
+	uint64_t any_q = 0, qspec = 0;
 	unsigned facts = r->in_quotes ? CH_QUOTED : 0;
-	struct masks m;
+	struct masks m = { 0 };
+	size_t at = 0;
+#if defined(__SSE2__)
+	__m128i acc[3] = { _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128() };
+#endif
 
-	for (size_t at = 0; at < n; at += 64) {
+	for (; at < n; at += 64) {
 		size_t k = n - at < 64 ? n - at : 64;
 		uint64_t inside, oblank;
 
+#if defined(__SSE2__)
 		if (k == 64)
-			block_masks(s + at, r->delim, &m);
+			block_masks(s + at, r->delim, &m, acc);
 		else
+#endif
 			tail_masks(s + at, k, r->delim, &m);
 		inside = prefix_xor(m.q) ^ inq;
 		inq = (uint64_t)-(int64_t)(inside >> 63);
@@ -348,14 +442,23 @@ static unsigned prescan(struct lmi_csv *r, const unsigned char *s, size_t n)
 		prev_blank = oblank >> (k - 1) & 1;
 		prev_spec = m.spec >> 63;
 		any_q |= m.q;
-		any_hi |= m.hi;
-		any_nul |= m.nul;
-		data_comma |= r->delim == ',' ? m.comma & inside : m.comma;
+		qspec |= m.spec & ~m.q & inside; /* the delimiter, CR or LF inside quotes */
 	}
+#if defined(__SSE2__)
+	m.any_hi |= _mm_movemask_epi8(acc[0]) != 0;
+	m.any_nul |= _mm_movemask_epi8(acc[1]) != 0;
+	m.any_comma |= _mm_movemask_epi8(acc[2]) != 0;
+#endif
 	edge |= prev_blank; /* a blank ends the chunk: the next may start with a special */
 	r->in_quotes = inq != 0;
-	return (any_hi ? CH_HIGH : 0) | (any_nul ? CH_NUL : 0) | (edge ? CH_BLANK_EDGE : 0) |
-	       (any_q ? CH_QUOTED : facts) | (data_comma ? CH_COMMA : 0);
+	if (m.any_hi && !chunk_utf8_valid(s, n))
+		facts |= CH_UTF8_BAD;
+	if (qspec)
+		facts |= CH_QSPEC | (r->delim == ',' ? CH_COMMA : 0);
+	if (m.any_comma && r->delim != ',')
+		facts |= CH_COMMA;
+	return facts | (m.any_hi ? CH_HIGH : 0) | (m.any_nul ? CH_NUL : 0) |
+	       (edge ? CH_BLANK_EDGE : 0) | (any_q ? CH_QUOTED : 0);
 }
 
 /*
@@ -379,10 +482,13 @@ static size_t utf8_cut(const unsigned char *s, size_t n)
 
 static unsigned long count_lf(const char *s, size_t n)
 {
+	const char *end = s + n;
 	unsigned long k = 0;
 
-	for (size_t i = 0; i < n; i++)
-		k += s[i] == '\n';
+	while (s < end && (s = memchr(s, '\n', (size_t)(end - s))) != NULL) {
+		k++;
+		s++;
+	}
 	return k;
 }
 
@@ -463,6 +569,10 @@ static void on_field(void *data, size_t n, void *ctx)
 	if (r->fast && !r->slow_carry) {
 		copy_field(dst, data, n);
 		scan = 0;
+	} else if (r->utf8_ok && !r->slow_carry) {
+		scan = copy_needq(dst, data, n);
+		if (scan && r->qlf)
+			r->row_lf += count_lf(dst, n);
 	} else {
 		scan = scan_field(r, dst, data, n);
 		if (scan & SCAN_NUL)
@@ -554,7 +664,8 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 	/* A field that began in a chunk read the slow way is checked in full. */
 	if (!r->fast)
 		r->slow_carry = 1;
-	r->utf8_ok = !(facts & CH_NUL) && (!(facts & CH_HIGH) || lmi_utf8_valid(s, n));
+	r->utf8_ok = !(facts & (CH_NUL | CH_UTF8_BAD));
+	r->qlf = (facts & CH_QSPEC) != 0;
 	r->fast = r->utf8_ok && !(facts & (CH_QUOTED | CH_COMMA));
 	csv_set_space_func(&r->p, (facts & CH_BLANK_EDGE) || r->delim == ' ' || r->delim == '\t'
 					  ? no_space : NULL);

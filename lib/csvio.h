@@ -66,7 +66,8 @@ struct lmi_csv {
 	int in_quotes;  /* prescan(): the chunk so far ends inside quotes */
 	int fast;       /* the chunk being parsed is clean: fields are copied unscanned */
 	int slow_carry; /* the next field began in a chunk that was not clean */
-	int utf8_ok;    /* the chunk being parsed is valid UTF-8 */
+	int utf8_ok;    /* the chunk being parsed is valid UTF-8 and holds no NUL */
+	int qlf;        /* the chunk being parsed has a delimiter, CR or LF inside quotes */
 	size_t held;    /* bytes of a cut UTF-8 character kept at the start of in */
 	unsigned long row_lf; /* LF bytes inside the fields of the record being read */
 	int status; /* first error seen by a callback, LMI_OK if none */
