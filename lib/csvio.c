@@ -223,32 +223,6 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 	       (nl ? SCAN_NL | SCAN_QUOTE : 0) | (q ? SCAN_QUOTE : 0);
 }
 
-/*
- * Copies n bytes and says (SCAN_QUOTE) whether they hold a comma, quote, CR or
- * LF: for chunks already known to be valid UTF-8 without NUL bytes.
- */
-static unsigned copy_needq(char *dst, const unsigned char *src, size_t n)
-{
-	uint64_t q = 0, w;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		memcpy(&w, src + i, 8);
-		memcpy(dst + i, &w, 8);
-		q |= quote_test(w);
-	}
-	if (i < n) {
-		if (n >= 8) {
-			memcpy(&w, src + n - 8, 8);
-			memcpy(dst + n - 8, &w, 8);
-		} else {
-			w = short_word(src, n, dst);
-		}
-		q |= quote_test(w);
-	}
-	return q ? SCAN_QUOTE : 0;
-}
-
 /* Copies n bytes (no scan): fields of chunks that prescan() found clean. */
 static inline void copy_field(char *dst, const unsigned char *src, size_t n)
 {
@@ -272,33 +246,32 @@ static inline void copy_field(char *dst, const unsigned char *src, size_t n)
  *    scan at all (no LF to count, nothing to quote on output).
  */
 enum {
-	CH_HIGH = 1 << 0,       /* a byte >= 0x80 */
-	CH_NUL = 1 << 1,        /* a NUL byte */
-	CH_BLANK_EDGE = 1 << 2, /* a blank outside quotes next to a special or an edge */
-	CH_QUOTED = 1 << 3,     /* a quote, or the chunk starts inside quotes */
-	CH_COMMA = 1 << 4,      /* a comma that is data, not the delimiter */
-	CH_QSPEC = 1 << 5,      /* the delimiter, CR or LF inside quotes */
-	CH_UTF8_BAD = 1 << 6,   /* not valid UTF-8 */
+	CH_NUL = 1 << 0,        /* a NUL byte */
+	CH_BLANK_EDGE = 1 << 1, /* a blank outside quotes next to a special or an edge */
+	CH_UTF8_BAD = 1 << 2,   /* not valid UTF-8 */
+	CH_NOMEM = 1 << 3,      /* no memory for the marks */
 };
 
 /* Bit masks of one 64-byte block, and what the whole chunk holds anywhere. */
 struct masks {
-	uint64_t q, blank, spec;
-	unsigned any_hi, any_nul, any_comma;
+	uint64_t q, blank, delim, cr, lf, comma;
+	unsigned any_hi, any_nul;
 };
 
 /* Masks of the first n <= 64 bytes of s, one byte at a time (a chunk's tail, or no SSE2). */
 static void tail_masks(const unsigned char *s, size_t n, unsigned char delim, struct masks *m)
 {
-	m->q = m->blank = m->spec = 0;
+	m->q = m->blank = m->delim = m->cr = m->lf = m->comma = 0;
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
 		uint64_t bit = 1ull << i;
 
 		m->q |= c == '"' ? bit : 0;
 		m->blank |= c == ' ' || c == '\t' ? bit : 0;
-		m->spec |= c == '"' || c == delim || c == '\r' || c == '\n' ? bit : 0;
-		m->any_comma |= c == ',';
+		m->delim |= c == delim ? bit : 0;
+		m->cr |= c == '\r' ? bit : 0;
+		m->lf |= c == '\n' ? bit : 0;
+		m->comma |= c == ',' ? bit : 0;
 		m->any_hi |= c >= 0x80;
 		m->any_nul |= c == 0;
 	}
@@ -312,28 +285,29 @@ static inline uint64_t mm_bits(__m128i v, int i)
 	return (uint64_t)(unsigned)_mm_movemask_epi8(v) << (16 * i);
 }
 
-/* Masks of a 64-byte block; hi, nul and comma are ORed into *acc, tested once a chunk. */
+/* Masks of a 64-byte block; hi and nul are ORed into acc, tested once a chunk. */
 static inline void block_masks(const unsigned char *s, unsigned char delim, struct masks *m,
-			       __m128i acc[3])
+			       __m128i acc[2])
 {
 	const __m128i kq = _mm_set1_epi8('"'), ksp = _mm_set1_epi8(' ');
 	const __m128i ktab = _mm_set1_epi8('\t'), kd = _mm_set1_epi8((char)delim);
 	const __m128i kcr = _mm_set1_epi8('\r'), klf = _mm_set1_epi8('\n');
 	const __m128i kc = _mm_set1_epi8(','), kz = _mm_setzero_si128();
 
-	m->q = m->blank = m->spec = 0;
+	m->q = m->blank = m->delim = m->cr = m->lf = m->comma = 0;
 	for (int i = 0; i < 4; i++) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * i));
-		__m128i q = _mm_cmpeq_epi8(v, kq);
-		__m128i eol = _mm_or_si128(_mm_cmpeq_epi8(v, kcr), _mm_cmpeq_epi8(v, klf));
 		__m128i blank = _mm_or_si128(_mm_cmpeq_epi8(v, ksp), _mm_cmpeq_epi8(v, ktab));
 
-		m->q |= mm_bits(q, i);
+		m->q |= mm_bits(_mm_cmpeq_epi8(v, kq), i);
 		m->blank |= mm_bits(blank, i);
-		m->spec |= mm_bits(_mm_or_si128(_mm_or_si128(q, _mm_cmpeq_epi8(v, kd)), eol), i);
+		m->delim |= mm_bits(_mm_cmpeq_epi8(v, kd), i);
+		m->cr |= mm_bits(_mm_cmpeq_epi8(v, kcr), i);
+		m->lf |= mm_bits(_mm_cmpeq_epi8(v, klf), i);
+		if (delim != ',')
+			m->comma |= mm_bits(_mm_cmpeq_epi8(v, kc), i);
 		acc[0] = _mm_or_si128(acc[0], v);
 		acc[1] = _mm_or_si128(acc[1], _mm_cmpeq_epi8(v, kz));
-		acc[2] = _mm_or_si128(acc[2], _mm_cmpeq_epi8(v, kc));
 	}
 }
 
@@ -358,7 +332,7 @@ static int utf8_chunk(const unsigned char *s, size_t n)
 	for (size_t at = 0; at < n + 16; at += 16) {
 		unsigned char pad[16] = { 0 };
 		const unsigned char *p = s + at;
-		__m128i v, neg, lead, lead3, ed, want, after_ed;
+		__m128i v, neg, lead, lead3, ed, want, after_ed, r4, r2;
 
 		if (at >= n) {
 			p = pad;
@@ -371,13 +345,16 @@ static int utf8_chunk(const unsigned char *s, size_t n)
 		lead = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65)), neg);  /* C0..FF */
 		lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)), neg); /* E0..FF */
 		ed = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED));
-		rare = _mm_or_si128(rare, _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17)), neg));
-		rare = _mm_or_si128(rare, _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-62)), lead));
+		/* F0..FF, C0..C1 and E0 */
+		r4 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17)), neg);
+		r2 = _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-62)), lead);
+		rare = _mm_or_si128(rare, _mm_or_si128(r4, r2));
 		rare = _mm_or_si128(rare, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)));
 		want = _mm_or_si128(SHIFT_IN(lead, prev_lead, 1), SHIFT_IN(lead3, prev_lead3, 2));
 		err = _mm_or_si128(err, _mm_xor_si128(want, _mm_andnot_si128(lead, neg)));
 		after_ed = _mm_and_si128(SHIFT_IN(ed, prev_ed, 1), neg);
-		err = _mm_or_si128(err, _mm_and_si128(after_ed, _mm_cmpgt_epi8(v, _mm_set1_epi8(-97))));
+		after_ed = _mm_and_si128(after_ed, _mm_cmpgt_epi8(v, _mm_set1_epi8(-97)));
+		err = _mm_or_si128(err, after_ed);
 		prev_lead = lead;
 		prev_lead3 = lead3;
 		prev_ed = ed;
@@ -387,6 +364,15 @@ static int utf8_chunk(const unsigned char *s, size_t n)
 	return _mm_movemask_epi8(err) == 0;
 }
 #endif
+
+/* Number of bits set (SWAR: the build does not assume a popcnt instruction). */
+static inline unsigned popcount64(uint64_t x)
+{
+	x -= (x >> 1) & 0x5555555555555555ull;
+	x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+	x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+	return (unsigned)((x * 0x0101010101010101ull) >> 56);
+}
 
 /* Bit i of the result is the XOR of bits 0..i of x: 1 inside quotes. */
 static inline uint64_t prefix_xor(uint64_t x)
@@ -412,21 +398,52 @@ static int chunk_utf8_valid(const unsigned char *s, size_t n)
 	return lmi_utf8_valid(s, n);
 }
 
-/* Returns the CH_ facts of s[0..n) and carries quote parity in r->in_quotes. */
+/*
+ * Notes that field number ord (counting every field libcsv will report) holds
+ * a byte needing quotes on output, or lf LFs.  Marks are kept in field order,
+ * one per field; a chunk adds at most one per byte, so they are bounded.
+ */
+static int add_mark(struct lmi_csv *r, unsigned long long ord, int needq, unsigned lf)
+{
+	struct lmi_csv_mark *m;
+
+	if (r->nmarks > 0 && r->marks[r->nmarks - 1].ord == ord) {
+		m = &r->marks[r->nmarks - 1];
+	} else {
+		if (reserve((void **)&r->marks, &r->mcap, r->nmarks + 1, sizeof(*r->marks)) != 0)
+			return -1;
+		m = &r->marks[r->nmarks++];
+		m->ord = ord;
+		m->needq = 0;
+		m->lf = 0;
+	}
+	m->needq |= (unsigned char)needq;
+	m->lf += lf;
+	return 0;
+}
+
+/*
+ * Returns the CH_ facts of s[0..n).  Also counts the field terminators libcsv
+ * will act on (a delimiter outside quotes, or CR or LF outside quotes that
+ * ends a begun row) and marks the fields holding a delimiter, CR, LF or
+ * doubled quote inside quotes, or a comma when ',' is not the delimiter: so
+ * on_field() knows without looking which fields need quotes on output and
+ * how many lines they span.  parse_chunk() checks the count against libcsv's.
+ */
 static unsigned prescan(struct lmi_csv *r, const unsigned char *s, size_t n)
 {
 	uint64_t inq = r->in_quotes ? ~0ull : 0, prev_spec = 1, prev_blank = 0, edge = 0;
-	uint64_t any_q = 0, qspec = 0;
-	unsigned facts = r->in_quotes ? CH_QUOTED : 0;
+	uint64_t prev_q = r->prev_q, prev_eol = r->prev_eol;
+	unsigned long long base = r->terms;
+	unsigned facts = 0;
 	struct masks m = { 0 };
-	size_t at = 0;
 #if defined(__SSE2__)
-	__m128i acc[3] = { _mm_setzero_si128(), _mm_setzero_si128(), _mm_setzero_si128() };
+	__m128i acc[2] = { _mm_setzero_si128(), _mm_setzero_si128() };
 #endif
 
-	for (; at < n; at += 64) {
+	for (size_t at = 0; at < n; at += 64) {
 		size_t k = n - at < 64 ? n - at : 64;
-		uint64_t inside, oblank;
+		uint64_t inside, oblank, spec, eol, term, ev, lfin, all;
 
 #if defined(__SSE2__)
 		if (k == 64)
@@ -436,29 +453,40 @@ static unsigned prescan(struct lmi_csv *r, const unsigned char *s, size_t n)
 			tail_masks(s + at, k, r->delim, &m);
 		inside = prefix_xor(m.q) ^ inq;
 		inq = (uint64_t)-(int64_t)(inside >> 63);
+		eol = m.cr | m.lf;
+		spec = m.q | m.delim | eol;
 		oblank = m.blank & ~inside;
-		edge |= (oblank << 1 | prev_blank) & m.spec; /* blank, then special */
-		edge |= (m.spec << 1 | prev_spec) & oblank;  /* special, then blank */
+		edge |= (oblank << 1 | prev_blank) & spec; /* blank, then special */
+		edge |= (spec << 1 | prev_spec) & oblank;  /* special, then blank */
+		term = (m.delim | (eol & ~(eol << 1 | prev_eol))) & ~inside;
+		ev = ((m.delim | eol) & inside) | (m.q & (m.q << 1 | prev_q)) | m.comma;
+		lfin = m.lf & inside;
+		for (all = ev | lfin; all != 0; all &= all - 1) {
+			int b = __builtin_ctzll(all);
+			uint64_t below = (1ull << b) - 1;
+
+			if (add_mark(r, base + (unsigned long long)popcount64(term & below),
+				     (int)(ev >> b & 1), (unsigned)(lfin >> b & 1)) != 0)
+				return CH_NOMEM;
+		}
+		base += (unsigned long long)popcount64(term);
 		prev_blank = oblank >> (k - 1) & 1;
-		prev_spec = m.spec >> 63;
-		any_q |= m.q;
-		qspec |= m.spec & ~m.q & inside; /* the delimiter, CR or LF inside quotes */
+		prev_spec = spec >> (k - 1) & 1;
+		prev_q = m.q >> (k - 1) & 1;
+		prev_eol = eol >> (k - 1) & 1;
 	}
 #if defined(__SSE2__)
 	m.any_hi |= _mm_movemask_epi8(acc[0]) != 0;
 	m.any_nul |= _mm_movemask_epi8(acc[1]) != 0;
-	m.any_comma |= _mm_movemask_epi8(acc[2]) != 0;
 #endif
 	edge |= prev_blank; /* a blank ends the chunk: the next may start with a special */
 	r->in_quotes = inq != 0;
+	r->prev_q = prev_q;
+	r->prev_eol = prev_eol;
+	r->terms = base;
 	if (m.any_hi && !chunk_utf8_valid(s, n))
 		facts |= CH_UTF8_BAD;
-	if (qspec)
-		facts |= CH_QSPEC | (r->delim == ',' ? CH_COMMA : 0);
-	if (m.any_comma && r->delim != ',')
-		facts |= CH_COMMA;
-	return facts | (m.any_hi ? CH_HIGH : 0) | (m.any_nul ? CH_NUL : 0) |
-	       (edge ? CH_BLANK_EDGE : 0) | (any_q ? CH_QUOTED : 0);
+	return facts | (m.any_nul ? CH_NUL : 0) | (edge ? CH_BLANK_EDGE : 0);
 }
 
 /*
@@ -537,12 +565,33 @@ static unsigned scan_field(struct lmi_csv *r, char *dst, const unsigned char *da
 	return scan;
 }
 
-static void on_field(void *data, size_t n, void *ctx)
+/* Takes the mark of the field being ended, if prescan() left one. */
+static inline const struct lmi_csv_mark *take_mark(struct lmi_csv *r)
 {
-	struct lmi_csv *r = ctx;
+	const struct lmi_csv_mark *m = NULL;
+
+	if (r->mpos < r->nmarks && r->marks[r->mpos].ord == r->fields)
+		m = &r->marks[r->mpos++];
+	r->fields++;
+	return m;
+}
+
+static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
+{
+	r->arena[r->alen + n] = '\0';
+	r->fstart[r->nf] = r->alen;
+	r->flen[r->nf] = n;
+	r->fq[r->nf] = (unsigned char)needq;
+	r->alen += n + 1;
+	r->nf++;
+}
+
+/* on_field() for everything but the common case: caps, growth, and fields to check in full. */
+static void field_slow(struct lmi_csv *r, const unsigned char *data, size_t n)
+{
+	const struct lmi_csv_mark *mark;
 	char msg[96];
 	unsigned scan;
-	char *dst;
 
 	if (r->status != LMI_OK)
 		return;
@@ -565,26 +614,43 @@ static void on_field(void *data, size_t n, void *ctx)
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
-	dst = r->arena + r->alen;
-	if (r->fast && !r->slow_carry) {
-		copy_field(dst, data, n);
-		scan = 0;
-	} else if (r->utf8_ok && !r->slow_carry) {
-		scan = copy_needq(dst, data, n);
-		if (scan && r->qlf)
-			r->row_lf += count_lf(dst, n);
-	} else {
-		scan = scan_field(r, dst, data, n);
-		if (scan & SCAN_NUL)
-			return;
+	mark = take_mark(r);
+	if (!r->check) {
+		copy_field(r->arena + r->alen, data, n);
+		r->row_lf += mark != NULL ? mark->lf : 0;
+		keep_field(r, n, mark != NULL && mark->needq);
+		return;
 	}
-	r->slow_carry = 0;
-	dst[n] = '\0';
-	r->fstart[r->nf] = r->alen;
-	r->flen[r->nf] = n;
-	r->fq[r->nf] = (scan & SCAN_QUOTE) != 0;
-	r->alen += n + 1;
-	r->nf++;
+	scan = scan_field(r, r->arena + r->alen, data, n);
+	if (scan & SCAN_NUL)
+		return;
+	/* A field begun in an earlier chunk is checked once; then the chunk's own verdict holds. */
+	r->check = !r->utf8_ok;
+	keep_field(r, n, (scan & SCAN_QUOTE) || (mark != NULL && mark->needq));
+}
+
+/*
+ * libcsv's field callback: the common case copies the field into the arena
+ * with the flags prescan() worked out; anything else goes to field_slow().
+ */
+static void on_field(void *data, size_t n, void *ctx)
+{
+	struct lmi_csv *r = ctx;
+	const struct lmi_csv_mark *mark;
+
+	if (r->check || r->status != LMI_OK || n > r->max_field || r->alen + n + 1 > r->acap ||
+	    r->nf >= r->fcap || r->nf - r->cur_first >= LMI_CSV_MAX_FIELDS) {
+		field_slow(r, data, n);
+		return;
+	}
+	mark = take_mark(r);
+	copy_field(r->arena + r->alen, data, n);
+	if (mark == NULL) {
+		keep_field(r, n, 0);
+		return;
+	}
+	r->row_lf += mark->lf;
+	keep_field(r, n, mark->needq);
 }
 
 static void on_row(int c, void *ctx)
@@ -659,20 +725,29 @@ static void parse_error(struct lmi_csv *r, int csverr, int at_end)
 /* Parses s[0..n) with libcsv, choosing how per the chunk's prescan() facts. */
 static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 {
-	unsigned facts = prescan(r, s, n);
+	unsigned facts;
 
+	/* Drop the marks of fields already read. */
+	memmove(r->marks, r->marks + r->mpos, (r->nmarks - r->mpos) * sizeof(*r->marks));
+	r->nmarks -= r->mpos;
+	r->mpos = 0;
+	facts = prescan(r, s, n);
+	if (facts & CH_NOMEM) {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		return;
+	}
 	/* A field that began in a chunk read the slow way is checked in full. */
-	if (!r->fast)
-		r->slow_carry = 1;
+	r->check = !r->utf8_ok || (facts & (CH_NUL | CH_UTF8_BAD));
 	r->utf8_ok = !(facts & (CH_NUL | CH_UTF8_BAD));
-	r->qlf = (facts & CH_QSPEC) != 0;
-	r->fast = r->utf8_ok && !(facts & (CH_QUOTED | CH_COMMA));
 	csv_set_space_func(&r->p, (facts & CH_BLANK_EDGE) || r->delim == ' ' || r->delim == '\t'
 					  ? no_space : NULL);
 	field_cap = r->max_field;
 	cap_hit = 0;
 	if (csv_parse(&r->p, s, n, on_field, on_row, r) != n)
 		parse_error(r, csv_error(&r->p), 0);
+	else if (r->status == LMI_OK && r->fields != r->terms)
+		/* prescan() and libcsv disagree: never write fields with wrong flags */
+		set_err(r, LMI_EPARSE, r->line, "internal error: fields miscounted");
 }
 
 /*
@@ -828,7 +903,8 @@ static int init_reader(struct lmi_csv *r, FILE *fp, int own_fp, const char *name
 	r->delim = o && o->delim ? o->delim : ',';
 	r->max_field = o && o->max_field ? o->max_field : LMI_CSV_MAX_FIELD;
 	r->line = 1;
-	r->fast = 1;
+	r->utf8_ok = 1;
+	r->prev_eol = 1;
 	r->name = name;
 	r->fp = fp;
 	r->own_fp = own_fp;
@@ -949,6 +1025,7 @@ void lmi_csv_close(struct lmi_csv *r)
 	free(r->fstart);
 	free(r->flen);
 	free(r->fq);
+	free(r->marks);
 	free(r->rows);
 	free(r->outf);
 	free(r->hdr_mem);
@@ -959,6 +1036,7 @@ void lmi_csv_close(struct lmi_csv *r)
 	r->arena = NULL;
 	r->fstart = r->flen = NULL;
 	r->fq = NULL;
+	r->marks = NULL;
 	r->rows = NULL;
 	r->outf = NULL;
 	r->hdr_mem = NULL;

@@ -44,6 +44,13 @@ struct lmi_csv_pending {
 	unsigned long line;
 };
 
+/* Private: what prescan() found about one field (see csvio.c). */
+struct lmi_csv_mark {
+	unsigned long long ord;
+	unsigned lf;
+	unsigned char needq;
+};
+
 struct lmi_csv {
 	/* Public, read-only. */
 	const char *name;          /* file name for messages; "<stdin>" for standard input */
@@ -63,11 +70,14 @@ struct lmi_csv {
 	int eof;
 	int started; /* first byte seen (BOM check done) */
 	int pending_cr;
-	int in_quotes;  /* prescan(): the chunk so far ends inside quotes */
-	int fast;       /* the chunk being parsed is clean: fields are copied unscanned */
-	int slow_carry; /* the next field began in a chunk that was not clean */
+	int in_quotes;  /* prescan(): the input so far ends inside quotes ... */
+	unsigned long long prev_q, prev_eol; /* ... with a quote, CR or LF */
+	unsigned long long terms;  /* prescan(): fields ended so far */
+	unsigned long long fields; /* on_field(): fields seen so far */
+	struct lmi_csv_mark *marks; /* fields that need quotes or hold LFs, in order */
+	size_t nmarks, mcap, mpos;
+	int check;      /* check the next field in full (its chunk or an earlier one is not clean) */
 	int utf8_ok;    /* the chunk being parsed is valid UTF-8 and holds no NUL */
-	int qlf;        /* the chunk being parsed has a delimiter, CR or LF inside quotes */
 	size_t held;    /* bytes of a cut UTF-8 character kept at the start of in */
 	unsigned long row_lf; /* LF bytes inside the fields of the record being read */
 	int status; /* first error seen by a callback, LMI_OK if none */
