@@ -1098,10 +1098,10 @@ static int wreserve(struct lmi_csvw *w, size_t more)
 /* Tests one word for the bytes that force quoting: '"', LF, CR and the delimiter. */
 static inline uint64_t quote_hits(uint64_t v, unsigned char delim)
 {
-	uint64_t hit = HASBYTE(v, delim);
+	uint64_t hit = HASBYTE(v, delim) | HASBYTE(v, '"');
 
-	if (HASLESS(v, 0x23)) /* '"' is 0x22, LF 0x0A, CR 0x0D */
-		hit |= HASBYTE(v, '"') | HASBYTE(v, '\n') | HASBYTE(v, '\r');
+	if (HASLESS(v, 0x0E)) /* LF 0x0A, CR 0x0D: control bytes are rare */
+		hit |= HASBYTE(v, '\n') | HASBYTE(v, '\r');
 	return hit;
 }
 

@@ -76,7 +76,7 @@ struct lmi_csv {
 	unsigned long long fields; /* on_field(): fields seen so far */
 	struct lmi_csv_mark *marks; /* fields that need quotes or hold LFs, in order */
 	size_t nmarks, mcap, mpos;
-	int check;      /* check the next field in full (its chunk or an earlier one is not clean) */
+	int check;      /* check the next field in full: its chunk or an earlier one is unclean */
 	int utf8_ok;    /* the chunk being parsed is valid UTF-8 and holds no NUL */
 	size_t held;    /* bytes of a cut UTF-8 character kept at the start of in */
 	unsigned long row_lf; /* LF bytes inside the fields of the record being read */
