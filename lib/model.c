@@ -48,7 +48,7 @@ static char *dupstr(const char *s, size_t n)
  * digits form an exact integer and 10^k is exact, so one IEEE division gives the correctly
  * rounded value, the same as strtod (Clinger's fast path).  Returns 1 when it applied.
  */
-static int num_fast(const char *s, size_t n, double *v)
+static inline int num_fast(const char *s, size_t n, double *v)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 					1e11, 1e12, 1e13, 1e14, 1e15 };
@@ -82,16 +82,12 @@ static int num_fast(const char *s, size_t n, double *v)
 	return 1;
 }
 
-/* lmi_model_num() on a field of length n (s[n] is its NUL). */
-static int num_parse(const char *s, size_t n, double *v)
+/* lmi_model_num() past the fast path: strtod, refusing hex, nan and inf. */
+static int num_slow(const char *s, double *v)
 {
 	char *end;
 	double d;
 
-	if (n == 0)
-		return LMI_EPARSE;
-	if (num_fast(s, n, v))
-		return LMI_OK;
 	if (strpbrk(s, "xXnNiI") != NULL)
 		return LMI_EPARSE;
 	errno = 0;
@@ -102,6 +98,16 @@ static int num_parse(const char *s, size_t n, double *v)
 		return LMI_EPARSE;
 	*v = d;
 	return LMI_OK;
+}
+
+/* lmi_model_num() on a field of length n (s[n] is its NUL). */
+static inline int num_parse(const char *s, size_t n, double *v)
+{
+	if (n == 0)
+		return LMI_EPARSE;
+	if (num_fast(s, n, v))
+		return LMI_OK;
+	return num_slow(s, v);
 }
 
 int lmi_model_num(const char *s, double *v)
@@ -1679,7 +1685,9 @@ int lmi_model_summary(const struct lmi_model *m, FILE *fp)
 	return ferror(fp) ? LMI_EIO : LMI_OK;
 }
 
-size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
+/* The body of lmi_model_fmt_fixed(), inlined where decimals is a constant. */
+static inline __attribute__((always_inline)) size_t fmt_fixed(char *buf, double v, int decimals,
+							       int plus)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
 	static const unsigned long long upow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
@@ -1689,6 +1697,7 @@ size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
 				    "50515253545556575859606162636465666768697071727374"
 				    "75767778798081828384858687888990919293949596979899";
 	unsigned long long u;
+	uint32_t x;
 	size_t n = 0, nd, len;
 	double t, frac;
 	char *p;
@@ -1716,36 +1725,47 @@ size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
 	while (nd < 10 && u >= upow10[nd])
 		nd++;
 	len = n + nd + (decimals > 0);
-	/* Right to left, two digits at a time (a division by 100 per pair). */
+	/* Right to left, two digits at a time; u <= 1e9 fits 32 bits, where dividing is cheaper. */
+	x = (uint32_t)u;
 	p = buf + len;
 	*p = '\0';
 	for (i = decimals; i >= 2; i -= 2) {
 		p -= 2;
-		memcpy(p, pairs + 2 * (u % 100), 2);
-		u /= 100;
+		memcpy(p, pairs + 2 * (x % 100), 2);
+		x /= 100;
 	}
 	if (i == 1) {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
+		*--p = (char)('0' + x % 10);
+		x /= 10;
 	}
 	if (decimals > 0)
 		*--p = '.';
-	while (u >= 100) {
+	while (x >= 100) {
 		p -= 2;
-		memcpy(p, pairs + 2 * (u % 100), 2);
-		u /= 100;
+		memcpy(p, pairs + 2 * (x % 100), 2);
+		x /= 100;
 	}
-	if (u >= 10) {
+	if (x >= 10) {
 		p -= 2;
-		memcpy(p, pairs + 2 * u, 2);
+		memcpy(p, pairs + 2 * x, 2);
 	} else {
-		*--p = (char)('0' + u);
+		*--p = (char)('0' + x);
 	}
 	return len;
 slow:
 	/* v + 0.0 turns -0.0 into 0.0; a huge v is cut at 39 bytes. */
 	w = snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v + 0.0);
 	return w < 0 ? 0 : w > 39 ? 39 : (size_t)w;
+}
+
+size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
+{
+	/* The probability (6) and the contributions (2) get their own unrolled copies. */
+	if (decimals == 6)
+		return fmt_fixed(buf, v, 6, plus);
+	if (decimals == 2)
+		return fmt_fixed(buf, v, 2, plus);
+	return fmt_fixed(buf, v, decimals, plus);
 }
 
 /* Makes room for `need` more bytes after *len.  Returns LMI_OK or LMI_ENOMEM. */
@@ -1828,7 +1848,7 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		memcpy(*buf + len, v, vlen);
 		len += vlen;
 		(*buf)[len++] = ' ';
-		len += lmi_model_fmt_fixed(*buf + len, contrib[top[r]], 2, 1);
+		len += fmt_fixed(*buf + len, contrib[top[r]], 2, 1);
 	}
 	if (rc == LMI_OK)
 		(*buf)[len] = '\0';
