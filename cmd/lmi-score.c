@@ -158,7 +158,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	struct lmi_score_err e;
 	char err[512], num[48];
 	double p, lp;
-	int rc = lmi_csv_open(&r, path, &co);
+	int n, rc = lmi_csv_open(&r, path, &co);
 
 	if (rc != LMI_OK || r.header.n == 0)
 		goto out;
@@ -174,15 +174,15 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 			reject(s, &r, &row, &e);
 			continue;
 		}
-		if (lmi_model_reasons(&s->m, &row, s->contrib, (size_t)o->topk, &s->reasons,
-				      &s->rcap) < 0)
+		n = lmi_model_reasons(&s->m, &row, s->contrib, (size_t)o->topk, &s->reasons,
+				      &s->rcap);
+		if (n < 0)
 			lmi_die("out of memory");
 		for (size_t i = 0; i < row.n; i++)
 			lmi_csvw_field(&s->out, row.f[i], row.len[i]);
-		lmi_model_fmt_fixed(num, p, 6, 0);
-		lmi_csvw_str(&s->out, num);
+		lmi_csvw_field(&s->out, num, lmi_model_fmt_fixed(num, p, 6, 0));
 		lmi_csvw_str(&s->out, lmi_model_tier(p, s->m.tier_low, s->m.tier_high));
-		lmi_csvw_str(&s->out, s->reasons);
+		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
 		lmi_csvw_endrow(&s->out);
 		s->count.out++;
 	}

@@ -44,48 +44,50 @@ static char *dupstr(const char *s, size_t n)
 }
 
 /*
- * Fast path for plain decimals ([+-]digits[.digits], at most 15 digits): the digits
- * form an exact integer and 10^k is exact, so one IEEE division gives the correctly
+ * Fast path for plain decimals ([+-]digits[.digits], at most 15 digits) of length n: the
+ * digits form an exact integer and 10^k is exact, so one IEEE division gives the correctly
  * rounded value, the same as strtod (Clinger's fast path).  Returns 1 when it applied.
  */
-static int num_fast(const char *s, double *v)
+static inline int num_fast(const char *s, size_t n, double *v)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
 					1e11, 1e12, 1e13, 1e14, 1e15 };
-	unsigned long long mant = 0;
-	int neg = 0, nd = 0, frac = -1;
-	const char *c = s;
+	const char *c = s, *end = s + n, *digits, *dot = NULL;
+	unsigned long long mant = 0; /* may wrap past 19 digits, rejected below */
+	size_t nd;
+	int neg = 0;
 
-	if (*c == '-' || *c == '+')
+	if (c < end && (*c == '-' || *c == '+'))
 		neg = *c++ == '-';
-	for (; *c != '\0'; c++) {
-		if (*c == '.' && frac < 0) {
-			frac = 0;
+	digits = c;
+	for (; c < end; c++) {
+		unsigned d = (unsigned)(unsigned char)*c - '0';
+
+		if (d <= 9) {
+			mant = mant * 10 + d;
 			continue;
 		}
-		if (*c < '0' || *c > '9' || ++nd > 15)
+		if (*c != '.' || dot != NULL)
 			return 0;
-		mant = mant * 10 + (unsigned long long)(*c - '0');
-		if (frac >= 0)
-			frac++;
+		dot = c;
 	}
-	if (nd == 0)
+	nd = (size_t)(end - digits) - (dot != NULL);
+	if (nd == 0 || nd > 15)
 		return 0;
-	*v = (double)mant / pow10[frac > 0 ? frac : 0];
+	*v = (double)mant;
+	if (dot != NULL)
+		*v /= pow10[end - dot - 1];
 	if (neg)
 		*v = -*v;
 	return 1;
 }
 
-int lmi_model_num(const char *s, double *v)
+/* lmi_model_num() past the fast path: strtod, refusing hex, nan and inf. */
+static int num_slow(const char *s, double *v)
 {
 	char *end;
 	double d;
 
-	if (s == NULL || *s == '\0')
-		return LMI_EPARSE;
-	if (num_fast(s, v))
-		return LMI_OK;
 	if (strpbrk(s, "xXnNiI") != NULL)
 		return LMI_EPARSE;
 	errno = 0;
@@ -98,29 +100,57 @@ int lmi_model_num(const char *s, double *v)
 	return LMI_OK;
 }
 
+/* lmi_model_num() on a field of length n (s[n] is its NUL). */
+static inline int num_parse(const char *s, size_t n, double *v)
+{
+	if (n == 0)
+		return LMI_EPARSE;
+	if (num_fast(s, n, v))
+		return LMI_OK;
+	return num_slow(s, v);
+}
+
+int lmi_model_num(const char *s, double *v)
+{
+	if (s == NULL)
+		return LMI_EPARSE;
+	return num_parse(s, strlen(s), v);
+}
+
 /* ---- features and levels ---- */
 
-static uint64_t hash_str(const char *s)
+static uint64_t hash_mem(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
 
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
 		h *= 1099511628211ULL;
 	}
 	return h;
 }
 
-/* Returns the level index of s, or -1. */
-static long level_find(const struct lmi_model_feature *f, const char *s)
+static uint64_t hash_str(const char *s)
+{
+	return hash_mem(s, strlen(s));
+}
+
+/* Returns the level index of s (length n, no NUL inside), or -1. */
+static long level_find(const struct lmi_model_feature *f, const char *s, size_t n)
 {
 	size_t i;
 
 	if (f->hcap == 0)
 		return -1;
-	i = hash_str(s) & (f->hcap - 1);
+	i = hash_mem(s, n) & (f->hcap - 1);
 	while (f->hash[i] != 0) {
-		if (strcmp(f->levels[f->hash[i] - 1], s) == 0)
+		const char *lv = f->levels[f->hash[i] - 1];
+		size_t k = 0;
+
+		/* Inline strcmp: levels are short, and a call costs more than the loop. */
+		while (k < n && lv[k] == s[k])
+			k++;
+		if (k == n && lv[k] == '\0')
 			return (long)f->hash[i] - 1;
 		i = (i + 1) & (f->hcap - 1);
 	}
@@ -149,7 +179,7 @@ static int hash_rebuild(struct lmi_model_feature *f, size_t cap)
 /* Adds level s (length n) if new; returns its index or a negative status. */
 static long level_intern(struct lmi_model_feature *f, const char *s, size_t n)
 {
-	long l = level_find(f, s);
+	long l = level_find(f, s, n);
 
 	if (l >= 0)
 		return l;
@@ -243,6 +273,7 @@ static int add_feature(const char *s, size_t n, void *vctx)
 	f->name = dupstr(s, n);
 	if (f->name == NULL)
 		return LMI_ENOMEM;
+	f->namelen = n;
 	m->nfeat++;
 	return LMI_OK;
 }
@@ -990,7 +1021,7 @@ static int prepare(struct lmi_model *m, char *err, size_t errsz)
 		}
 		f->ref = 0;
 		if (f->ref_want != NULL) {
-			long l = level_find(f, f->ref_want);
+			long l = level_find(f, f->ref_want, strlen(f->ref_want));
 
 			if (l < 0) {
 				seterr(err, errsz, "reference level '%s' of '%s' does not occur in "
@@ -1512,13 +1543,13 @@ int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, do
 			if (!f->categorical)
 				bx += m->term[f->tnum].est * (f->impute - f->center) / f->scale;
 		} else if (!f->categorical) {
-			if (lmi_model_num(s, &v) != LMI_OK) {
+			if (num_parse(s, row->len[f->col], &v) != LMI_OK) {
 				e->rule = "not_numeric";
 				goto bad;
 			}
 			bx = m->term[f->tnum].est * (v - f->center) / f->scale;
 		} else {
-			long l = level_find(f, s);
+			long l = level_find(f, s, row->len[f->col]);
 
 			if (l < 0) {
 				e->rule = "unknown_level";
@@ -1654,105 +1685,175 @@ int lmi_model_summary(const struct lmi_model *m, FILE *fp)
 	return ferror(fp) ? LMI_EIO : LMI_OK;
 }
 
-size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
+/* The body of lmi_model_fmt_fixed(), inlined where decimals is a constant. */
+static inline __attribute__((always_inline)) size_t fmt_fixed(char *buf, double v, int decimals,
+							       int plus)
 {
 	static const double pow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9 };
-	char digits[32];
+	static const unsigned long long upow10[] = { 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
+						     1e9, 1e10 };
+	static const char pairs[] = "00010203040506070809101112131415161718192021222324"
+				    "25262728293031323334353637383940414243444546474849"
+				    "50515253545556575859606162636465666768697071727374"
+				    "75767778798081828384858687888990919293949596979899";
 	unsigned long long u;
-	size_t n = 0, nd = 0;
-	double t;
-	int neg;
+	uint32_t x;
+	size_t n = 0, nd, len;
+	double t, frac;
+	char *p;
+	int i, w;
 
+	/*
+	 * t = |v| * 10^decimals is one rounding away from the exact product: while t < 1e9
+	 * the error is below 2^-24, so outside 1e-6 of a halfway point rounding t gives
+	 * printf's digits.  Near a halfway point, or for larger t, printf decides.
+	 */
 	if (decimals < 0 || decimals > 9 || !(fabs(v) < 1e9))
-		return (size_t)snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v);
-	/* Near a halfway point the scaled product may round the wrong way: let printf decide. */
+		goto slow;
 	t = fabs(v) * pow10[decimals];
-	if (fabs(t - floor(t) - 0.5) < 1e-6)
-		return (size_t)snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v + 0.0);
-	u = (unsigned long long)llround(t);
-	neg = v < 0 && u != 0;
-	if (neg)
+	u = (unsigned long long)t;
+	frac = t - (double)u; /* exact */
+	if (!(t < 1e9) || fabs(frac - 0.5) < 1e-6)
+		goto slow;
+	u += frac > 0.5;
+	if (v < 0 && u != 0)
 		buf[n++] = '-';
 	else if (plus)
 		buf[n++] = '+';
-	do {
-		digits[nd++] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0 || nd <= (size_t)decimals);
-	while (nd > 0) {
-		buf[n++] = digits[--nd];
-		if (nd == (size_t)decimals && decimals > 0)
-			buf[n++] = '.';
+	/* At least one digit before the point; u <= 1e9 has at most 10 digits. */
+	nd = (size_t)decimals + 1;
+	while (nd < 10 && u >= upow10[nd])
+		nd++;
+	len = n + nd + (decimals > 0);
+	/* Right to left, two digits at a time; u <= 1e9 fits 32 bits, where dividing is cheaper. */
+	x = (uint32_t)u;
+	p = buf + len;
+	*p = '\0';
+	for (i = decimals; i >= 2; i -= 2) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (x % 100), 2);
+		x /= 100;
 	}
-	buf[n] = '\0';
-	return n;
+	if (i == 1) {
+		*--p = (char)('0' + x % 10);
+		x /= 10;
+	}
+	if (decimals > 0)
+		*--p = '.';
+	while (x >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (x % 100), 2);
+		x /= 100;
+	}
+	if (x >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * x, 2);
+	} else {
+		*--p = (char)('0' + x);
+	}
+	return len;
+slow:
+	/* v + 0.0 turns -0.0 into 0.0; a huge v is cut at 39 bytes. */
+	w = snprintf(buf, 40, plus ? "%+.*f" : "%.*f", decimals, v + 0.0);
+	return w < 0 ? 0 : w > 39 ? 39 : (size_t)w;
 }
 
-/* Appends n bytes of s to *buf at *len, growing it.  Returns LMI_OK or LMI_ENOMEM. */
-static int buf_add(char **buf, size_t *cap, size_t *len, const char *s, size_t n)
+size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus)
 {
-	if (*len + n + 1 > *cap) {
-		size_t c = *cap ? *cap : 128;
-		char *b;
+	/* The probability (6) and the contributions (2) get their own unrolled copies. */
+	if (decimals == 6)
+		return fmt_fixed(buf, v, 6, plus);
+	if (decimals == 2)
+		return fmt_fixed(buf, v, 2, plus);
+	return fmt_fixed(buf, v, decimals, plus);
+}
 
-		while (c < *len + n + 1)
-			c *= 2;
-		b = realloc(*buf, c);
-		if (b == NULL)
-			return LMI_ENOMEM;
-		*buf = b;
-		*cap = c;
-	}
-	memcpy(*buf + *len, s, n);
-	*len += n;
-	(*buf)[*len] = '\0';
+/* Makes room for `need` more bytes after *len.  Returns LMI_OK or LMI_ENOMEM. */
+static int buf_reserve(char **buf, size_t *cap, size_t len, size_t need)
+{
+	size_t c = *cap ? *cap : 128;
+	char *b;
+
+	if (len + need <= *cap)
+		return LMI_OK;
+	while (c < len + need)
+		c *= 2;
+	b = realloc(*buf, c);
+	if (b == NULL)
+		return LMI_ENOMEM;
+	*buf = b;
+	*cap = c;
 	return LMI_OK;
 }
 
-/* Returns 1 when feature a ranks before b: larger |contribution| first, then feature order. */
-static int ranks_before(const double *c, size_t a, size_t b)
+/*
+ * Top-k by insertion into a short sorted list: the order is larger |contribution|
+ * first, then feature order, and features arrive in feature order, so a newcomer
+ * goes before an entry only when its |contribution| is strictly larger.  A NaN
+ * compares false and so stays after every number.
+ */
+static size_t top_k(const double *c, size_t nfeat, size_t k, size_t *top)
 {
-	if (fabs(c[a]) != fabs(c[b]))
-		return fabs(c[a]) > fabs(c[b]);
-	return a < b;
+	size_t got = 0;
+
+	for (size_t j = 0; k > 0 && j < nfeat; j++) {
+		double a = fabs(c[j]);
+		size_t i;
+
+		if (got == k && !(a > fabs(c[top[k - 1]])))
+			continue;
+		i = got < k ? got++ : k - 1;
+		for (; i > 0 && a > fabs(c[top[i - 1]]); i--)
+			top[i] = top[i - 1];
+		top[i] = j;
+	}
+	return got;
 }
 
 int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		      const double *contrib, size_t k, char **buf, size_t *cap)
 {
-	size_t len = 0, prev = SIZE_MAX;
-	int rc = buf_add(buf, cap, &len, "", 0);
+	size_t stack[16], *top = stack, n, len = 0;
+	int rc;
 
-	/* The r-th reason is the best-ranked feature ranked after the (r-1)-th: O(k * nfeat). */
-	for (size_t r = 0; rc == LMI_OK && r < k && r < m->nfeat; r++) {
-		size_t best = SIZE_MAX;
-		char num[48];
-		const char *v, *name;
-
-		for (size_t j = 0; j < m->nfeat; j++) {
-			if (prev != SIZE_MAX && !ranks_before(contrib, prev, j))
-				continue;
-			if (best == SIZE_MAX || ranks_before(contrib, j, best))
-				best = j;
-		}
-		prev = best;
-		name = m->feat[best].name;
-		v = row->f[m->feat[best].col];
-		if (is_missing(m, v, row->len[m->feat[best].col]))
-			v = "(missing)";
-		num[0] = ' ';
-		lmi_model_fmt_fixed(num + 1, contrib[best], 2, 1);
-		if (r > 0)
-			rc = buf_add(buf, cap, &len, "; ", 2);
-		if (rc == LMI_OK)
-			rc = buf_add(buf, cap, &len, name, strlen(name));
-		if (rc == LMI_OK)
-			rc = buf_add(buf, cap, &len, "=", 1);
-		if (rc == LMI_OK)
-			rc = buf_add(buf, cap, &len, v, strlen(v));
-		if (rc == LMI_OK)
-			rc = buf_add(buf, cap, &len, num, strlen(num));
+	if (k > m->nfeat)
+		k = m->nfeat;
+	if (k > sizeof(stack) / sizeof(stack[0])) {
+		top = malloc(k * sizeof(*top));
+		if (top == NULL)
+			return LMI_ENOMEM;
 	}
+	n = top_k(contrib, m->nfeat, k, top);
+	rc = buf_reserve(buf, cap, 0, 1); /* the NUL of an empty list */
+	for (size_t r = 0; rc == LMI_OK && r < n; r++) {
+		const struct lmi_model_feature *f = &m->feat[top[r]];
+		const char *v = row->f[f->col];
+		size_t vlen = row->len[f->col];
+
+		if (is_missing(m, v, vlen)) {
+			v = "(missing)";
+			vlen = 9;
+		}
+		/* "; " name "=" value " " and at most 40 bytes of number */
+		rc = buf_reserve(buf, cap, len, f->namelen + vlen + 45);
+		if (rc != LMI_OK)
+			break;
+		if (r > 0) {
+			memcpy(*buf + len, "; ", 2);
+			len += 2;
+		}
+		memcpy(*buf + len, f->name, f->namelen);
+		len += f->namelen;
+		(*buf)[len++] = '=';
+		memcpy(*buf + len, v, vlen);
+		len += vlen;
+		(*buf)[len++] = ' ';
+		len += fmt_fixed(*buf + len, contrib[top[r]], 2, 1);
+	}
+	if (rc == LMI_OK)
+		(*buf)[len] = '\0';
+	if (top != stack)
+		free(top);
 	return rc == LMI_OK ? (int)len : rc;
 }
 

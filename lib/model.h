@@ -33,6 +33,7 @@ enum lmi_term_kind {
 
 struct lmi_model_feature {
 	char *name;
+	size_t namelen; /* strlen(name), for the reasons text */
 	int categorical;
 	int col; /* 0-based column in the current input, -1 before binding */
 	/* Categorical: levels sorted bytewise after lmi_model_fit(); levels[ref] is the ref. */
@@ -203,7 +204,8 @@ void lmi_model_levels_release(struct lmi_model_feature *f);
  * Writes v with `decimals` (0..9) digits after the point into buf (at least 40
  * bytes), with a leading '+' for v >= 0 when `plus`; the same text as printf
  * "%.*f" but faster, except that a value rounding to zero never shows "-0"
- * (unless it is halfway, where printf decides).  Returns the length.
+ * (unless it is halfway, where printf decides).  printf's text longer than 39
+ * bytes is cut there.  Returns the length written (without the NUL).
  */
 size_t lmi_model_fmt_fixed(char *buf, double v, int decimals, int plus);
 

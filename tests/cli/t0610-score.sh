@@ -62,6 +62,27 @@ t trained-like-r 0 'train -q -t am -f wt,cyl -c cyl -o m.csv $D/model-mtcars.csv
 	lmi score -q -m m.csv -k 0 $D/model-mtcars.csv | sed -n 2,4p | cut -d, -f13' - \
 	'0.966623\n0.796052\n0.932081\n' ''
 
+# reasons order (2026-11-26, pinned before the top-k selection was rewritten): larger
+# |contribution| first, ties in feature order; a negative value rounding to zero prints
+# +0.00; a contribution past the fast formatting range prints as printf rounds it.
+printf 'term,estimate,std_error,z_value,p_value,mean\n@target,y,,,,\n@feature,a,numeric,,0,\n@feature,b,numeric,,0,\n@feature,c,numeric,,0,\n(Intercept),0,1,0,1,1\na,1,1,1,1,0\nb,-1,1,1,1,0\nc,1,1,1,1,0\n' >"$W/tie.csv"
+TIE='a,b,c\n1,1,2\n0,3,-3\n-0.001,0,0.004\n0,0,12345678.125\n'
+t reasons-ties 0 'score -q -m tie.csv' "$TIE" \
+'a,b,c,score,tier,reasons
+1,1,2,0.880797,high,c=2 +2.00; a=1 +1.00; b=1 -1.00
+0,3,-3,0.002473,low,b=3 -3.00; c=-3 -3.00; a=0 +0.00
+-0.001,0,0.004,0.500750,high,c=0.004 +0.00; a=-0.001 +0.00; b=0 +0.00
+0,0,12345678.125,1.000000,high,c=12345678.125 +12345678.12; a=0 +0.00; b=0 +0.00\n' ''
+t reasons-ties-k2 0 'score -q -m tie.csv -k 2 | cut -d, -f6' "$TIE" \
+	'reasons\nc=2 +2.00; a=1 +1.00\nb=3 -3.00; c=-3 -3.00\nc=0.004 +0.00; a=-0.001 +0.00\nc=12345678.125 +12345678.12; a=0 +0.00\n' ''
+t top-k-beyond-features 0 'score -q -m $D/model-hand.csv -k 1000 | cut -d, -f7' "$IN" \
+'reasons
+age=52 +0.57; ui=1 +0.40; edu=mid +0.10
+age=30 -0.53; edu=high -0.50; ui=0 -0.40
+edu=low +0.50; ui=0 -0.40; age=(missing) +0.27
+age=20 -1.03; ui=0 -0.40; edu=mid +0.10
+age=0 -2.03; edu=high -0.50; ui=0 -0.40\n' ''
+
 # input and model problems
 t no-feature-column 1 'score -m $D/model-hand.csv' 'age,ui\n1,0\n' '' \
 	"lmi-score: <stdin>:1: no column 'edu' (a feature) in the header\nlmi-score: in=0 out=0 rejected=0 duplicates=0\n"
