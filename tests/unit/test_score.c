@@ -185,7 +185,7 @@ static void reasons_random(void)
 	struct lmi_model_feature feat[40];
 	char names[40][8], vals[40][8], *f[40], want[4096];
 	size_t len[40], cap = 0;
-	struct lmi_csv_row row = { 1, f, len, 40 };
+	struct lmi_csv_row row = { 1, f, len, 40, NULL };
 	double c[40];
 	char *buf = NULL;
 	long bad = 0;
