@@ -192,8 +192,7 @@ static int shard_rows(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 		make_rec(u, &row, &rec);
 		snprintf(hex, sizeof(hex), "%016" PRIx64, lmi_dedup_block_key(&rec));
 		lmi_csvw_str(w, hex);
-		for (size_t i = 0; i < row.n; i++)
-			lmi_csvw_field(w, row.f[i], row.len[i]);
+		lmi_csvw_fields(w, &row);
 		if (lmi_csvw_endrow(w) != LMI_OK)
 			return LMI_EDATA;
 		u->count.out++;
@@ -203,8 +202,9 @@ static int shard_rows(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 
 /*
  * The spool: every row as line (8 bytes), field count (4), field lengths (4
- * each) and the field bytes, each with a NUL.  Reading it back needs no CSV
- * parsing, and it works for standard input, which cannot be read twice.
+ * each), the reader's needq flags (1 each) and the field bytes, each with a
+ * NUL.  Reading it back needs no CSV parsing, and it works for standard
+ * input, which cannot be read twice.
  */
 static FILE *spool_create(void)
 {
@@ -232,7 +232,7 @@ static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_
 {
 	uint64_t line = row->line;
 	uint32_t n = (uint32_t)row->n, len;
-	size_t need = 12 + 4 * row->n, at;
+	size_t need = 12 + 5 * row->n, at;
 
 	for (size_t i = 0; i < row->n; i++)
 		need += row->len[i] + 1;
@@ -247,6 +247,8 @@ static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_
 		len = (uint32_t)row->len[i];
 		memcpy(*buf + at, &len, 4);
 	}
+	for (size_t i = 0; i < row->n; i++, at++)
+		(*buf)[at] = (char)(row->needq == NULL || row->needq[i]);
 	for (size_t i = 0; i < row->n; i++) {
 		memcpy(*buf + at, row->f[i], row->len[i] + 1);
 		at += row->len[i] + 1;
@@ -257,6 +259,7 @@ static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_
 struct spool_row {
 	struct lmi_csv_row row;
 	uint32_t *len32;
+	unsigned char *needq;
 	char *buf;
 	size_t ncap, bcap;
 };
@@ -276,8 +279,9 @@ static int spool_get(FILE *fp, struct spool_row *s)
 		s->len32 = lmi_xrealloc(s->len32, n * sizeof(*s->len32));
 		s->row.f = lmi_xrealloc(s->row.f, n * sizeof(*s->row.f));
 		s->row.len = lmi_xrealloc(s->row.len, n * sizeof(*s->row.len));
+		s->needq = lmi_xrealloc(s->needq, n);
 	}
-	if (fread(s->len32, sizeof(*s->len32), n, fp) != n)
+	if (fread(s->len32, sizeof(*s->len32), n, fp) != n || fread(s->needq, 1, n, fp) != n)
 		return 0;
 	for (uint32_t i = 0; i < n; i++)
 		total += (size_t)s->len32[i] + 1;
@@ -295,6 +299,7 @@ static int spool_get(FILE *fp, struct spool_row *s)
 	}
 	s->row.n = n;
 	s->row.line = (unsigned long)line;
+	s->row.needq = s->needq;
 	return 1;
 }
 
@@ -347,6 +352,12 @@ static const char *how_text(enum lmi_dedup_how h)
 static int put_row(const struct run *u, struct lmi_csvw *w, const struct lmi_csv_row *row,
 		   const char *label, const char *canon)
 {
+	if (u->col[C_CLUSTER] < 0 && u->col[C_CANON] < 0) {
+		lmi_csvw_fields(w, row);
+		lmi_csvw_str(w, label);
+		lmi_csvw_str(w, canon);
+		return lmi_csvw_endrow(w);
+	}
 	for (size_t k = 0; k < row->n; k++) {
 		if ((int)k == u->col[C_CLUSTER])
 			lmi_csvw_str(w, label);
@@ -401,6 +412,7 @@ static int write_rows(struct run *u, const struct lmi_csv_row *header, struct lm
 		}
 	}
 	free(s.len32);
+	free(s.needq);
 	free(s.buf);
 	free(s.row.f);
 	free(s.row.len);

@@ -178,8 +178,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 				      &s->rcap);
 		if (n < 0)
 			lmi_die("out of memory");
-		for (size_t i = 0; i < row.n; i++)
-			lmi_csvw_field(&s->out, row.f[i], row.len[i]);
+		lmi_csvw_fields(&s->out, &row);
 		lmi_csvw_field(&s->out, num, lmi_model_fmt_fixed(num, p, 6, 0));
 		lmi_csvw_str(&s->out, lmi_model_tier(p, s->m.tier_low, s->m.tier_high));
 		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
