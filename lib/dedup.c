@@ -39,6 +39,7 @@ static void set_free(struct lmi_dedup_set *s)
 
 void lmi_dedup_release(struct lmi_dedup *d)
 {
+	free(d->memo);
 	free(d->parent);
 	free(d->date);
 	free(d->complete);
@@ -214,10 +215,67 @@ static uint64_t hfield(uint64_t h, const char *s, size_t n)
 	return lmi_norm_hash(h ^ (uint64_t)n, s, n);
 }
 
-/* The employer part of the blocking key: normalised name, else "#" + employer_id. */
-static size_t employer_key(const struct lmi_dedup_rec *r, char *out)
+/*
+ * The memo: a direct-mapped cache of normalised employer names and titles
+ * keyed by their raw bytes.  Postings repeat both, and normalising costs more
+ * than a lookup.  Only short values are kept; a miss just normalises.
+ */
+struct lmi_dedup_memo {
+	struct lmi_dedup_memo_slot {
+		uint8_t used, rawlen, outlen;
+		char raw[LMI_DEDUP_MEMO_RAW];
+		char out[LMI_DEDUP_MEMO_RAW * 2];
+	} slot[2][LMI_DEDUP_MEMO_SLOTS];
+};
+
+typedef size_t (*norm_fn)(const char *s, size_t n, char *out);
+
+/* Slot of a raw value: a word-at-a-time hash, enough to spread short strings. */
+static size_t memo_slot(const char *s, size_t n)
 {
-	size_t n = lmi_norm_employer(r->employer_name, r->employer_name_len, out);
+	uint64_t h = n, w;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	}
+	for (w = 0; i < n; i++)
+		w = w << 8 | (unsigned char)s[i];
+	h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+	return (size_t)(h >> 40) % LMI_DEDUP_MEMO_SLOTS;
+}
+
+/* norm(s, n, out) through the memo's table `which` (0 employer names, 1 titles). */
+static size_t memo_norm(struct lmi_dedup_memo *m, int which, norm_fn norm, const char *s,
+			size_t n, char *out)
+{
+	struct lmi_dedup_memo_slot *e;
+	size_t len;
+
+	if (m == NULL || n == 0 || n > LMI_DEDUP_MEMO_RAW)
+		return norm(s, n, out);
+	e = &m->slot[which][memo_slot(s, n)];
+	if (e->used && e->rawlen == n && memcmp(e->raw, s, n) == 0) {
+		memcpy(out, e->out, e->outlen);
+		out[e->outlen] = '\0';
+		return e->outlen;
+	}
+	len = norm(s, n, out);
+	if (len <= sizeof(e->out)) {
+		e->used = 1;
+		e->rawlen = (uint8_t)n;
+		e->outlen = (uint8_t)len;
+		memcpy(e->raw, s, n);
+		memcpy(e->out, out, len);
+	}
+	return len;
+}
+
+/* The employer part of the blocking key: normalised name, else "#" + employer_id. */
+static size_t employer_key(struct lmi_dedup_memo *m, const struct lmi_dedup_rec *r, char *out)
+{
+	size_t n = memo_norm(m, 0, lmi_norm_employer, r->employer_name, r->employer_name_len, out);
 	size_t id = r->employer_id_len;
 
 	if (n > 0 || id == 0)
@@ -230,14 +288,19 @@ static size_t employer_key(const struct lmi_dedup_rec *r, char *out)
 	return id + 1;
 }
 
-uint64_t lmi_dedup_block_key(const struct lmi_dedup_rec *r)
+static uint64_t block_key(struct lmi_dedup_memo *m, const struct lmi_dedup_rec *r)
 {
 	char emp[LMI_NORM_OUT];
-	size_t n = employer_key(r, emp);
+	size_t n = employer_key(m, r, emp);
 	uint64_t h = hfield(LMI_NORM_HASH_SEED, emp, n);
 
 	h = hfield(h, r->region, r->region_len);
 	return hfield(h, r->occupation, r->occupation_len);
+}
+
+uint64_t lmi_dedup_block_key(const struct lmi_dedup_rec *r)
+{
+	return block_key(NULL, r);
 }
 
 /* Appends one row with its features; common to added and state rows. */
@@ -305,9 +368,11 @@ int lmi_dedup_add(struct lmi_dedup *d, const struct lmi_dedup_rec *r)
 
 	if (d->frozen || d->n != d->n_new)
 		return LMI_EINVAL;
-	nt = lmi_norm_title(r->title, r->title_len, title);
+	if (d->memo == NULL)
+		d->memo = calloc(1, sizeof(*d->memo)); /* without it, just slower */
+	nt = memo_norm(d->memo, 1, lmi_norm_title, r->title, r->title_len, title);
 	ng = d->o.exact_only ? 0 : lmi_norm_ngrams(title, nt, d->o.ngram, g);
-	hb = lmi_dedup_block_key(r);
+	hb = block_key(d->memo, r);
 	he = hfield(hb, title, nt);
 	for (int k = 0; k < LMI_DEDUP_NATTR; k++) {
 		attr[k] = attr_hash(k, r->attr[k] != NULL ? r->attr[k] : "", r->attr_len[k]);
