@@ -39,6 +39,7 @@ static void set_err(struct lmi_csv *r, int status, unsigned long line, const cha
 {
 	if (r->status != LMI_OK)
 		return;
+	r->check = 1; /* on_field() leaves its fast path */
 	r->status = status;
 	r->err_line = line;
 	r->err_at = r->nrows;
@@ -226,10 +227,28 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 /* Copies n bytes (no scan): fields of chunks that prescan() found clean. */
 static inline void copy_field(char *dst, const unsigned char *src, size_t n)
 {
-	if (n > 0 && n < 8)
-		(void)short_word(src, n, dst);
-	else
+	uint64_t a, b, c, d;
+
+	if (n < 8) {
+		if (n > 0)
+			(void)short_word(src, n, dst);
+	} else if (n <= 16) { /* two overlapping words: no call for most fields */
+		memcpy(&a, src, 8);
+		memcpy(&b, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + n - 8, &b, 8);
+	} else if (n <= 32) {
+		memcpy(&a, src, 8);
+		memcpy(&b, src + 8, 8);
+		memcpy(&c, src + n - 16, 8);
+		memcpy(&d, src + n - 8, 8);
+		memcpy(dst, &a, 8);
+		memcpy(dst + 8, &b, 8);
+		memcpy(dst + n - 16, &c, 8);
+		memcpy(dst + n - 8, &d, 8);
+	} else {
 		memcpy(dst, src, n);
+	}
 }
 
 /*
@@ -521,22 +540,34 @@ static unsigned long count_lf(const char *s, size_t n)
 }
 
 /* fstart, flen and fq grow together under one capacity. */
-static int grow_fields(struct lmi_csv *r)
+static int grow_fields(struct lmi_csv *r, size_t need)
 {
 	size_t cap = r->fcap;
 
-	if (r->nf < cap)
+	if (need <= cap)
 		return 0;
-	if (reserve((void **)&r->fstart, &cap, r->nf + 1, sizeof(size_t)) != 0)
+	if (reserve((void **)&r->fstart, &cap, need, sizeof(size_t)) != 0)
 		return -1;
 	cap = r->fcap;
-	if (reserve((void **)&r->flen, &cap, r->nf + 1, sizeof(size_t)) != 0)
+	if (reserve((void **)&r->flen, &cap, need, sizeof(size_t)) != 0)
 		return -1;
 	cap = r->fcap;
-	if (reserve((void **)&r->fq, &cap, r->nf + 1, 1) != 0)
+	if (reserve((void **)&r->fq, &cap, need, 1) != 0)
 		return -1;
 	r->fcap = cap;
 	return 0;
+}
+
+/* A record, even one still open, may not grow past LMI_CSV_MAX_FIELDS. */
+static int too_many_fields(struct lmi_csv *r)
+{
+	char msg[64];
+
+	if (r->nf - r->cur_first <= LMI_CSV_MAX_FIELDS)
+		return 0;
+	snprintf(msg, sizeof(msg), "row exceeds %u fields", LMI_CSV_MAX_FIELDS);
+	set_err(r, LMI_ETOOBIG, r->line, msg);
+	return 1;
 }
 
 /*
@@ -586,8 +617,11 @@ static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
 	r->nf++;
 }
 
-/* on_field() for everything but the common case: caps, growth, and fields to check in full. */
-static void field_slow(struct lmi_csv *r, const unsigned char *data, size_t n)
+/*
+ * on_field() for everything but the common case: caps, growth, and fields to
+ * check in full.  Kept out of line so that the common case needs no stack frame.
+ */
+__attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r, const unsigned char *data, size_t n)
 {
 	const struct lmi_csv_mark *mark;
 	char msg[96];
@@ -600,17 +634,12 @@ static void field_slow(struct lmi_csv *r, const unsigned char *data, size_t n)
 		set_err(r, LMI_ETOOBIG, r->line, msg);
 		return;
 	}
-	if (r->nf - r->cur_first >= LMI_CSV_MAX_FIELDS) {
-		snprintf(msg, sizeof(msg), "row exceeds %u fields", LMI_CSV_MAX_FIELDS);
-		set_err(r, LMI_ETOOBIG, r->line, msg);
-		return;
-	}
 	if (r->alen + n + 1 > r->acap &&
 	    reserve((void **)&r->arena, &r->acap, r->alen + n + 1, 1) != 0) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
-	if (grow_fields(r) != 0) {
+	if (grow_fields(r, r->nf + 1) != 0) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
@@ -638,8 +667,8 @@ static void on_field(void *data, size_t n, void *ctx)
 	struct lmi_csv *r = ctx;
 	const struct lmi_csv_mark *mark;
 
-	if (r->check || r->status != LMI_OK || n > r->max_field || r->alen + n + 1 > r->acap ||
-	    r->nf >= r->fcap || r->nf - r->cur_first >= LMI_CSV_MAX_FIELDS) {
+	/* parse_chunk() made room for every field the chunk can end (check is set on errors). */
+	if (r->check || n > r->max_field) {
 		field_slow(r, data, n);
 		return;
 	}
@@ -670,6 +699,8 @@ static void on_row(int c, void *ctx)
 		r->pending_cr = c == '\r';
 		return;
 	}
+	if (too_many_fields(r))
+		return;
 	r->line += r->row_lf + (c == '\n' || c == '\r');
 	r->row_lf = 0;
 	r->pending_cr = c == '\r';
@@ -732,7 +763,17 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 	r->nmarks -= r->mpos;
 	r->mpos = 0;
 	facts = prescan(r, s, n);
-	if (facts & CH_NOMEM) {
+	if (too_many_fields(r))
+		return;
+	/*
+	 * Room for every field this chunk can end, so that on_field() need not
+	 * check: at most n + 1 fields, holding at most the chunk's bytes and the
+	 * part of a field libcsv already holds, each with a NUL.
+	 */
+	if ((facts & CH_NOMEM) ||
+	    reserve((void **)&r->arena, &r->acap,
+		    r->alen + 2 * n + csv_get_buffer_size(&r->p) + 2, 1) != 0 ||
+	    grow_fields(r, r->nf + n + 2) != 0) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
@@ -785,6 +826,13 @@ static int fill(struct lmi_csv *r)
 		r->eof = 1;
 		field_cap = r->max_field;
 		cap_hit = 0;
+		/* Room for the last field, which has no line end after it. */
+		if (reserve((void **)&r->arena, &r->acap,
+			    r->alen + csv_get_buffer_size(&r->p) + 2, 1) != 0 ||
+		    grow_fields(r, r->nf + 2) != 0) {
+			set_err(r, LMI_ENOMEM, r->line, "out of memory");
+			return 0;
+		}
 		if (csv_fini(&r->p, on_field, on_row, r) != 0)
 			parse_error(r, csv_error(&r->p), 1);
 		return 0;

@@ -489,6 +489,34 @@ int main(void)
 		CHECK_INT(row.line, 2 + 200 + 1); /* 200 LFs inside the field */
 		lmi_csv_close(&r);
 	}
+	/* LMI_CSV_MAX_FIELDS fields in a record are allowed, one more is an error on its line. */
+	for (int extra = 0; extra <= 1; extra++) {
+		struct lmi_csv r;
+		struct lmi_csv_row row;
+		struct lmi_csv_opts o = { 0 };
+		int rc;
+
+		o.flags = LMI_CSV_RAGGED;
+		t.n = 0;
+		put(&t, "h\nx\n", 4);
+		for (unsigned i = 0; i < LMI_CSV_MAX_FIELDS + (unsigned)extra; i++)
+			put(&t, i ? ",1" : "1", i ? 2 : 1);
+		put(&t, "\ny\n", 3);
+		rc = lmi_csv_open(&r, tmpfile_with(t.p, t.n), &o);
+		CHECK_INT(lmi_csv_next(&r, &row), 1);
+		rc = lmi_csv_next(&r, &row);
+		if (extra) {
+			CHECK_INT(rc, LMI_ETOOBIG);
+			CHECK_INT(r.err_line, 3);
+			CHECK_STR(r.err, "row exceeds 100000 fields");
+		} else {
+			CHECK_INT(rc, 1);
+			CHECK_INT(row.n, LMI_CSV_MAX_FIELDS);
+			CHECK_INT(lmi_csv_next(&r, &row), 1);
+			CHECK_STR(row.f[0], "y");
+		}
+		lmi_csv_close(&r);
+	}
 	free(t.p);
 	unlink(tmpfile_with("", 0));
 	return UNIT_DONE();
