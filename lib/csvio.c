@@ -621,7 +621,8 @@ static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
  * on_field() for everything but the common case: caps, growth, and fields to
  * check in full.  Kept out of line so that the common case needs no stack frame.
  */
-__attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r, const unsigned char *data, size_t n)
+__attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
+							 const unsigned char *data, size_t n)
 {
 	const struct lmi_csv_mark *mark;
 	char msg[96];
