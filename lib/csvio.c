@@ -760,9 +760,11 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 	unsigned facts;
 
 	/* Drop the marks of fields already read. */
-	memmove(r->marks, r->marks + r->mpos, (r->nmarks - r->mpos) * sizeof(*r->marks));
-	r->nmarks -= r->mpos;
-	r->mpos = 0;
+	if (r->mpos > 0) {
+		memmove(r->marks, r->marks + r->mpos, (r->nmarks - r->mpos) * sizeof(*r->marks));
+		r->nmarks -= r->mpos;
+		r->mpos = 0;
+	}
 	facts = prescan(r, s, n);
 	if (too_many_fields(r))
 		return;
