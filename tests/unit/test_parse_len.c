@@ -18,7 +18,7 @@ static int want_date(int y, int m, int d, long *days)
 int main(void)
 {
 	long checked = 0, bad_len = 0, bad_plain = 0, bad_compact = 0, d1, d2, d3, dw;
-	char canon[32], compact[32];
+	char canon[48], compact[48];
 
 	/*
 	 * Every canonical string around the accepted range, impossible days and
