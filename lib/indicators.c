@@ -842,10 +842,23 @@ static inline long canon_date(const struct lmi_ind *ind, const char *s, size_t l
 	return 1900L * 12 + i;
 }
 
-static int bad_date(struct lmi_ind *ind, const char *name, const char *s)
+/* opt_date() for a field that is not a canonical date: the general parser and its verdict. */
+static int opt_date_any(struct lmi_ind *ind, const char *name, const char *s, size_t len,
+			long *days, long *period, int *have)
 {
-	snprintf(ind->err, sizeof(ind->err), "bad date in '%s': '%.40s'", name, s);
-	return LMI_EPARSE;
+	int rc = lmi_parse_date_len(s, len, days);
+
+	if (rc == LMI_PARSE_EMPTY || rc == LMI_PARSE_UNTIL_FILLED)
+		return LMI_OK;
+	if (rc != LMI_OK) {
+		snprintf(ind->err, sizeof(ind->err), "bad date in '%s': '%.40s'", name, s);
+		return LMI_EPARSE;
+	}
+	if (ind->o.as_of != LMI_IND_NO_DATE && *days > ind->o.as_of)
+		return LMI_OK;
+	*have = 1;
+	*period = period_of(ind, *days);
+	return LMI_OK;
 }
 
 /*
@@ -864,18 +877,12 @@ static inline int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 	if (col < 0 || (size_t)col >= row->n)
 		return LMI_OK; /* no such column: empty */
 	mon = canon_date(ind, row->f[col], row->len[col], days);
-	if (mon < 0) {
-		int rc = lmi_parse_date_len(row->f[col], row->len[col], days);
-
-		if (rc == LMI_PARSE_EMPTY || rc == LMI_PARSE_UNTIL_FILLED)
-			return LMI_OK;
-		if (rc != LMI_OK)
-			return bad_date(ind, names[i], row->f[col]);
-	}
+	if (mon < 0)
+		return opt_date_any(ind, names[i], row->f[col], row->len[col], days, period, have);
 	if (ind->o.as_of != LMI_IND_NO_DATE && *days > ind->o.as_of)
 		return LMI_OK;
 	*have = 1;
-	*period = mon >= 0 ? mon_period(ind, mon) : period_of(ind, *days);
+	*period = mon_period(ind, mon);
 	return LMI_OK;
 }
 
