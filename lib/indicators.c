@@ -890,10 +890,19 @@ static int opt_int(struct lmi_ind *ind, const struct lmi_ind_bind *b, const stru
 		   int i, const char *const *names, long long *v)
 {
 	const char *s = fld(b, row, i), *e;
+	size_t n = b->col[i] >= 0 && (size_t)b->col[i] < row->n ? row->len[b->col[i]] : 0, k;
+	long long x = 0;
 
 	*v = 0;
 	if (*s == '\0')
 		return LMI_OK;
+	/* Up to 7 plain digits: the value lmi_parse_long() would give, without strtoll(). */
+	for (k = 0; k < n && k < 7 && s[k] >= '0' && s[k] <= '9'; k++)
+		x = x * 10 + (s[k] - '0');
+	if (k == n && x <= 1000000) {
+		*v = x;
+		return LMI_OK;
+	}
 	if (lmi_parse_long(s, 0, 1000000, v, &e) != 0) {
 		snprintf(ind->err, sizeof(ind->err), "bad count in '%s': '%.40s'", names[i], s);
 		return LMI_EPARSE;
@@ -961,16 +970,21 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 			return rc;                                                                 \
 	} while (0)
 
-static int is_closed_status(const char *s)
+enum { ST_OPEN, ST_FILLED, ST_CLOSED /* expired or cancelled */ };
+
+/* Classifies a vacancy status once per row; anything unknown counts as open. */
+static int status_of(const char *s)
 {
-	return strcmp(s, "filled") == 0 || strcmp(s, "expired") == 0 || strcmp(s, "cancelled") == 0;
+	if (strcmp(s, "filled") == 0)
+		return ST_FILLED;
+	return strcmp(s, "expired") == 0 || strcmp(s, "cancelled") == 0 ? ST_CLOSED : ST_OPEN;
 }
 
 static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		       const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
-	const char *status = fld(b, row, V_STATUS);
+	int status = status_of(fld(b, row, V_STATUS));
 	long reg, close, sdate, end = 0, preg = 0, pclose = 0, psdate = 0, pend = 0;
 	int have_reg, have_close, have_sdate, have_end = 0, rc;
 	long long pos, hires;
@@ -991,7 +1005,7 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		pos = 1;
 	if (hires > pos)
 		hires = pos;
-	if (is_closed_status(status) && have_sdate) {
+	if (status != ST_OPEN && have_sdate) {
 		end = sdate;
 		pend = psdate;
 		have_end = 1;
@@ -1026,9 +1040,9 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		TRY(ctr(ind, &cend, pend, K_VCOVM));
 		TRY(dur(ind, F_VCLOSED, pend, end - reg));
 		TRY(dur(ind, F_VKMEV, preg, end - reg));
-		if (strcmp(status, "filled") == 0)
+		if (status == ST_FILLED)
 			TRY(dur(ind, F_VFILL, pend, end - reg));
-		if (is_closed_status(status)) {
+		if (status != ST_OPEN) {
 			TRY(bump(ind, F_VCPOS, pend, pos));
 			TRY(bump(ind, F_VCHIRES, pend, hires));
 		}

@@ -363,3 +363,9 @@ printf 'claim_id,eligibility_date\na,1900-01-01\nb,2100-12-31\nc,2100-02-29\n' >
 t date-range-edges 0 'indicators claims -m 0 -p year edges.csv | grep -E "^claims_inflow,(1900|2100),"' - \
 	'claims_inflow,1900,1,,1,,,1,\nclaims_inflow,2100,1,,1,,,1,\n' \
 	"lmi-indicators: edges.csv:4: bad date in 'eligibility_date': '2100-02-29'\nlmi-indicators: in=3 out=2 rejected=1 duplicates=0\n"
+# 2026-11-26 counts of up to 7 plain digits skip strtoll(); anything else still goes through
+# lmi_parse_long(): leading zeros, a space, a sign and the 1,000,000 cap behave as before.
+printf 'reg_date,positions\n2025-01-02,1000000\n2025-01-03,0007\n2025-01-04, 5\n2025-01-05,1000001\n2025-01-06,+3\n2025-01-07,12345678\n' >"$W/pos.csv"
+t count-forms 0 'indicators vacancy -m 0 pos.csv | grep ^vacancy_new_' - \
+	'vacancy_new_positions,2025-01,1000015,,1000015,,,4,\nvacancy_new_postings,2025-01,4,,4,,,4,\n' \
+	"lmi-indicators: pos.csv:5: bad count in 'positions': '1000001'\nlmi-indicators: pos.csv:7: bad count in 'positions': '12345678'\nlmi-indicators: in=6 out=4 rejected=2 duplicates=0\n"
