@@ -130,12 +130,6 @@ struct lmi_ind_bind {
 	int col[16];
 };
 
-/*
- * The engine: the mergeable state (a lmi_agg map), the options, and the
- * last error.  Memory grows with groups x periods x statistics (and with
- * employers per market for hhi, and distinct durations per histogram), not
- * with rows.
- */
 /* Months covered by the period table of the engine: 1900-01 .. 2199-12. */
 #define LMI_IND_NMONTHS 3600
 
@@ -143,7 +137,7 @@ struct lmi_ind_bind {
 struct lmi_ind_gslot {
 	uint64_t hash;
 	uint32_t id; /* 1.., 0 = empty slot */
-	uint32_t len;
+	size_t len;
 	size_t off;
 };
 
@@ -153,6 +147,12 @@ struct lmi_ind_fslot {
 	struct lmi_agg_cell *cell;
 };
 
+/*
+ * The engine: the mergeable state (a lmi_agg map), the options, and the
+ * last error.  Memory grows with groups x periods x statistics (and with
+ * employers per market for hhi, and distinct durations per histogram), not
+ * with rows.
+ */
 struct lmi_ind {
 	struct lmi_ind_opts o;
 	struct lmi_agg agg;
