@@ -354,6 +354,8 @@ void lmi_ind_init(struct lmi_ind *ind, const struct lmi_ind_opts *o)
 	ind->o = *o;
 	ind->merge_set = -1;
 	lmi_agg_init(&ind->agg, LMI_IND_MAX_CELLS);
+	for (int i = 0; i <= LMI_IND_NMONTHS; i++)
+		ind->mstart[i] = (int32_t)lmi_days_from_civil(1900 + i / 12, i % 12 + 1, 1);
 }
 
 void lmi_ind_release(struct lmi_ind *ind)
@@ -361,6 +363,9 @@ void lmi_ind_release(struct lmi_ind *ind)
 	lmi_agg_release(&ind->agg);
 	free(ind->key);
 	free(ind->gbuf);
+	free(ind->gslot);
+	free(ind->gtext);
+	free(ind->fslot);
 	memset(ind, 0, sizeof(*ind));
 }
 
@@ -417,18 +422,176 @@ static size_t make_key(struct lmi_ind *ind, const char *stat, long period, const
 static int cell(struct lmi_ind *ind, const char *stat, long period, const char *sub,
 		struct lmi_agg_cell **c)
 {
-	size_t n = make_key(ind, stat, period, ind->gbuf, ind->glen, sub);
+	size_t n = make_key(ind, stat, period, ind->g, ind->glen, sub);
 
 	if (n == 0)
 		return LMI_ENOMEM;
 	return lmi_agg_get(&ind->agg, ind->key, n, c);
 }
 
+/* FNV-1a over the group bytes, finished by mix(). */
+#define FNV_OFFSET 14695981039346656037ULL
+#define FNV_PRIME 1099511628211ULL
+
+/* murmur3 fmix64: spreads every input bit over the low bits used for a slot. */
+static uint64_t mix(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+/* Sets ind->gid to the id of the current row's group values, interning them when new. */
+static int intern_group(struct lmi_ind *ind)
+{
+	uint64_t h = mix(ind->ghash);
+	struct lmi_ind_gslot *sl;
+	size_t i, mask;
+
+	if ((ind->ngid + 1) * 2 > ind->gslot_cap) {
+		size_t ncap = ind->gslot_cap ? ind->gslot_cap * 2 : 64;
+		struct lmi_ind_gslot *ns = calloc(ncap, sizeof(*ns));
+
+		if (ns == NULL)
+			return LMI_ENOMEM;
+		for (size_t k = 0; k < ind->gslot_cap; k++) {
+			if (ind->gslot[k].id == 0)
+				continue;
+			i = (size_t)ind->gslot[k].hash & (ncap - 1);
+			while (ns[i].id != 0)
+				i = (i + 1) & (ncap - 1);
+			ns[i] = ind->gslot[k];
+		}
+		free(ind->gslot);
+		ind->gslot = ns;
+		ind->gslot_cap = ncap;
+	}
+	mask = ind->gslot_cap - 1;
+	for (i = (size_t)h & mask;; i = (i + 1) & mask) {
+		sl = &ind->gslot[i];
+		if (sl->id == 0)
+			break;
+		if (sl->hash == h && sl->len == ind->glen &&
+		    memcmp(ind->gtext + sl->off, ind->g, ind->glen) == 0) {
+			ind->gid = sl->id;
+			return LMI_OK;
+		}
+	}
+	if (ind->ngid >= LMI_IND_MAX_CELLS)
+		return LMI_ETOOBIG;
+	if (reserve(&ind->gtext, &ind->gtext_cap, ind->gtext_len + ind->glen + 1) != LMI_OK)
+		return LMI_ENOMEM;
+	if (ind->glen)
+		memcpy(ind->gtext + ind->gtext_len, ind->g, ind->glen);
+	sl->hash = h;
+	sl->id = (uint32_t)++ind->ngid;
+	sl->len = ind->glen;
+	sl->off = ind->gtext_len;
+	ind->gtext_len += ind->glen;
+	ind->gid = sl->id;
+	return LMI_OK;
+}
+
+/* Statistics the row engine finds by number (F_*), with their key names. */
+enum { F_CTR, F_CDUR, F_VNEW, F_VCLOSED, F_VKMEV, F_VFILL, F_VCPOS, F_VCHIRES, F_VKMCEN };
+static const char *const fstat_names[] = {"#",	     "c.dur",  "v.new",	   "v.closed", "v.km.ev",
+					  "v.fill", "v.cpos", "v.chires", "v.km.cen"};
+
+/* The key of statistic `stat` in period `period` of group id `gid` in ind->fslot. */
+static uint64_t fkey(uint32_t gid, int stat, long period)
+{
+	/* make_key() writes other periods as 0, so they share its cell. */
+	uint64_t v = period > 0 && period < 1000000 ? (uint64_t)period : 0;
+
+	return (uint64_t)gid << 32 | (uint64_t)stat << 24 | v;
+}
+
+/* fcell() when the cell is not in the index yet: grows the index and adds it. */
+static int fcell_add(struct lmi_ind *ind, int stat, long period, struct lmi_agg_cell **c)
+{
+	struct lmi_ind_fslot *sl;
+	size_t i, mask, n;
+	uint64_t key;
+	int rc;
+
+	key = fkey(ind->gid, stat, period);
+	if ((ind->nfast + 1) * 2 > ind->fslot_cap) {
+		size_t ncap = ind->fslot_cap ? ind->fslot_cap * 2 : 256;
+		struct lmi_ind_fslot *ns = calloc(ncap, sizeof(*ns));
+
+		if (ns == NULL)
+			return LMI_ENOMEM;
+		for (size_t k = 0; k < ind->fslot_cap; k++) {
+			if (ind->fslot[k].key == 0)
+				continue;
+			i = (size_t)mix(ind->fslot[k].key) & (ncap - 1);
+			while (ns[i].key != 0)
+				i = (i + 1) & (ncap - 1);
+			ns[i] = ind->fslot[k];
+		}
+		free(ind->fslot);
+		ind->fslot = ns;
+		ind->fslot_cap = ncap;
+	}
+	mask = ind->fslot_cap - 1;
+	for (i = (size_t)mix(key) & mask;; i = (i + 1) & mask) {
+		sl = &ind->fslot[i];
+		if (sl->key == key) {
+			*c = sl->cell;
+			return LMI_OK;
+		}
+		if (sl->key == 0)
+			break;
+	}
+	n = make_key(ind, fstat_names[stat], period, ind->g, ind->glen, NULL);
+	if (n == 0)
+		return LMI_ENOMEM;
+	rc = lmi_agg_get(&ind->agg, ind->key, n, c);
+	if (rc != LMI_OK)
+		return rc;
+	sl->key = key;
+	sl->cell = *c;
+	ind->nfast++;
+	return LMI_OK;
+}
+
+/*
+ * cell() for statistic `stat` (F_*) without a sub key: the same cell, found
+ * through the (group id, statistic, period) index, so a hit builds no key.
+ * The hit path is kept small enough to inline.
+ */
+static inline int fcell(struct lmi_ind *ind, int stat, long period, struct lmi_agg_cell **c)
+{
+	if (ind->gid == 0) {
+		int rc = intern_group(ind);
+
+		if (rc != LMI_OK)
+			return rc;
+	}
+	if (ind->fslot_cap != 0) {
+		uint64_t key = fkey(ind->gid, stat, period);
+		size_t mask = ind->fslot_cap - 1;
+
+		for (size_t i = (size_t)mix(key) & mask;; i = (i + 1) & mask) {
+			const struct lmi_ind_fslot *sl = &ind->fslot[i];
+
+			if (sl->key == key) {
+				*c = sl->cell;
+				return LMI_OK;
+			}
+			if (sl->key == 0)
+				break;
+		}
+	}
+	return fcell_add(ind, stat, period, c);
+}
+
 /* Counts one event; value v goes to the moments (use 1 for a plain count). */
-static int bump(struct lmi_ind *ind, const char *stat, long period, int64_t v)
+static int bump(struct lmi_ind *ind, int stat, long period, int64_t v)
 {
 	struct lmi_agg_cell *c;
-	int rc = cell(ind, stat, period, NULL, &c);
+	int rc = fcell(ind, stat, period, &c);
 
 	if (rc == LMI_OK)
 		lmi_agg_mom_add(&c->m, v);
@@ -436,10 +599,10 @@ static int bump(struct lmi_ind *ind, const char *stat, long period, int64_t v)
 }
 
 /* Adds a duration to the moments and the histogram. */
-static int dur(struct lmi_ind *ind, const char *stat, long period, int64_t days)
+static int dur(struct lmi_ind *ind, int stat, long period, int64_t days)
 {
 	struct lmi_agg_cell *c;
-	int rc = cell(ind, stat, period, NULL, &c);
+	int rc = fcell(ind, stat, period, &c);
 
 	if (rc != LMI_OK)
 		return rc;
@@ -483,6 +646,18 @@ enum {
 static const char *const reasons[] = {"disqualified",	"exhausted",  "other",
 				      "period_expired", "reemployed", NULL};
 
+enum { R_DISQUALIFIED, R_EXHAUSTED, R_OTHER, R_PERIOD_EXPIRED, R_REEMPLOYED };
+
+/* Returns the index in reasons[] of an end_reason; anything else is "other". */
+static int reason_of(const char *s)
+{
+	/* The reasons start with different letters: one strcmp at most. */
+	for (int i = 0; reasons[i] != NULL; i++)
+		if (s[0] == reasons[i][0])
+			return strcmp(s, reasons[i]) == 0 ? i : R_OTHER;
+	return R_OTHER;
+}
+
 /* Returns the counter of a statistic name (and sub, for "c.outr"), or -1. */
 static int ctr_index(const char *stat, const char *sub)
 {
@@ -498,28 +673,23 @@ static int ctr_index(const char *stat, const char *sub)
 	return -1;
 }
 
-/* Counts one event in counter k of the current row's group and `period`. */
-static int ctr(struct lmi_ind *ind, int k, long period)
+/*
+ * Counts one event in counter k of the current row's group and `period`.
+ * *cp caches the counter cell of that period for the row: NULL the first
+ * time, so a row looks up each of its periods once.
+ */
+static inline int ctr(struct lmi_ind *ind, struct lmi_agg_cell **cp, long period, int k)
 {
-	struct lmi_agg_cell *c = NULL;
-
-	for (int i = 0; i < ind->ncache; i++) {
-		if (ind->cache_p[i] == period) {
-			c = ind->cache_c[i];
-			break;
-		}
-	}
-	if (c == NULL) {
-		int rc = cell(ind, "#", period, NULL, &c);
+	if (*cp == NULL) {
+		int rc = fcell(ind, F_CTR, period, cp);
 
 		if (rc != LMI_OK)
 			return rc;
-		if (ind->ncache < 4) {
-			ind->cache_p[ind->ncache] = period;
-			ind->cache_c[ind->ncache++] = c;
-		}
+		if ((*cp)->v == NULL && lmi_agg_vec_add(*cp, (size_t)k, 0) != LMI_OK)
+			return LMI_ENOMEM;
 	}
-	return lmi_agg_vec_add(c, (size_t)k, 1);
+	(*cp)->v[k]++;
+	return LMI_OK;
 }
 
 enum {
@@ -604,56 +774,135 @@ static const char *fld(const struct lmi_ind_bind *b, const struct lmi_csv_row *r
 	return b->col[i] >= 0 && (size_t)b->col[i] < row->n ? row->f[b->col[i]] : "";
 }
 
-/*
- * Parses an optional date field: *have = 0 when empty or "until filled".
- * Dates after --as-of are not yet known, so they count as empty.
- */
-/* Fast path for canonical "YYYY-MM-DD"; anything else goes to lmi_parse_date(). */
-static int parse_date(const char *s, long *days)
+/* The period of month index mon = y * 12 + m - 1 (y >= 0). */
+static inline long mon_period(const struct lmi_ind *ind, long mon)
 {
-	int y, m, d;
+	switch (ind->o.period) {
+	case LMI_IND_MONTH:
+		return mon;
+	case LMI_IND_QUARTER:
+		return mon / 3;
+	default:
+		return mon / 12;
+	}
+}
 
-	if (s[0] == '\0')
-		return LMI_PARSE_EMPTY;
-	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return lmi_parse_date(s, days);
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return lmi_parse_date(s, days);
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < 1900 || y > 2100 || !lmi_date_valid(y, m, d))
-		return lmi_parse_date(s, days); /* 9999-12-31, errors: its verdict */
-	*days = lmi_days_from_civil(y, m, d);
+/* lmi_ind_period_of() through the month table; days outside it take the general path. */
+static inline long period_of(const struct lmi_ind *ind, long days)
+{
+	const int32_t *ms = ind->mstart;
+	long i;
+
+	if (days < ms[0] || days >= ms[LMI_IND_NMONTHS])
+		return lmi_ind_period_of(ind->o.period, days);
+	/* A month is 146097 / 4800 days on average: the guess is at most one month off. */
+	i = (days - ms[0]) * 4800 / 146097;
+	if (i >= LMI_IND_NMONTHS)
+		i = LMI_IND_NMONTHS - 1;
+	while (ms[i] > days)
+		i--;
+	while (ms[i + 1] <= days)
+		i++;
+	return mon_period(ind, 1900L * 12 + i);
+}
+
+/*
+ * Reads a canonical "YYYY-MM-DD" in 1900..2100 through the month table.
+ * Returns its month index y * 12 + m - 1 with *days set, or -1 for any other
+ * text, which lmi_parse_date_len() then judges.
+ */
+static inline long canon_date(const struct lmi_ind *ind, const char *s, size_t len, long *days)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned y0, y1, y2, y3, m0, m1, d0, d1, y, m, d;
+	long i;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	/* Unsigned: a byte below '0' wraps to a large value, so one test per digit. */
+	y0 = (unsigned)u[0] - '0';
+	y1 = (unsigned)u[1] - '0';
+	y2 = (unsigned)u[2] - '0';
+	y3 = (unsigned)u[3] - '0';
+	m0 = (unsigned)u[5] - '0';
+	m1 = (unsigned)u[6] - '0';
+	d0 = (unsigned)u[8] - '0';
+	d1 = (unsigned)u[9] - '0';
+	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
+		return -1;
+	y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+	m = m0 * 10 + m1;
+	d = d0 * 10 + d1;
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
+		return -1;
+	i = (long)(y - 1900) * 12 + (long)m - 1;
+	if (d > (unsigned)(ind->mstart[i + 1] - ind->mstart[i]))
+		return -1;
+	*days = ind->mstart[i] + (long)d - 1;
+	return 1900L * 12 + i;
+}
+
+/* opt_date() for a field that is not a canonical date: the general parser and its verdict. */
+static int opt_date_any(struct lmi_ind *ind, const char *name, const char *s, size_t len,
+			long *days, long *period, int *have)
+{
+	int rc = lmi_parse_date_len(s, len, days);
+
+	if (rc == LMI_PARSE_EMPTY || rc == LMI_PARSE_UNTIL_FILLED)
+		return LMI_OK;
+	if (rc != LMI_OK) {
+		snprintf(ind->err, sizeof(ind->err), "bad date in '%s': '%.40s'", name, s);
+		return LMI_EPARSE;
+	}
+	if (ind->o.as_of != LMI_IND_NO_DATE && *days > ind->o.as_of)
+		return LMI_OK;
+	*have = 1;
+	*period = period_of(ind, *days);
 	return LMI_OK;
 }
 
-static int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b,
-		    const struct lmi_csv_row *row, int i, const char *const *names, long *days,
-		    int *have)
+/*
+ * Parses an optional date field: *have = 0 when empty or "until filled".
+ * Dates after --as-of are not yet known, so they count as empty.  When
+ * *have is 1, *period is the date's period.
+ */
+static inline int opt_date(struct lmi_ind *ind, const struct lmi_ind_bind *b,
+			   const struct lmi_csv_row *row, int i, const char *const *names,
+			   long *days, long *period, int *have)
 {
-	int rc = parse_date(fld(b, row, i), days);
+	int col = b->col[i];
+	long mon;
 
 	*have = 0;
-	if (rc == LMI_OK) {
-		*have = ind->o.as_of == LMI_IND_NO_DATE || *days <= ind->o.as_of;
+	if (col < 0 || (size_t)col >= row->n)
+		return LMI_OK; /* no such column: empty */
+	mon = canon_date(ind, row->f[col], row->len[col], days);
+	if (mon < 0)
+		return opt_date_any(ind, names[i], row->f[col], row->len[col], days, period, have);
+	if (ind->o.as_of != LMI_IND_NO_DATE && *days > ind->o.as_of)
 		return LMI_OK;
-	}
-	if (rc == LMI_PARSE_EMPTY || rc == LMI_PARSE_UNTIL_FILLED)
-		return LMI_OK;
-	snprintf(ind->err, sizeof(ind->err), "bad date in '%s': '%.40s'", names[i], fld(b, row, i));
-	return LMI_EPARSE;
+	*have = 1;
+	*period = mon_period(ind, mon);
+	return LMI_OK;
 }
 
 static int opt_int(struct lmi_ind *ind, const struct lmi_ind_bind *b, const struct lmi_csv_row *row,
 		   int i, const char *const *names, long long *v)
 {
 	const char *s = fld(b, row, i), *e;
+	size_t n = b->col[i] >= 0 && (size_t)b->col[i] < row->n ? row->len[b->col[i]] : 0, k;
+	long long x = 0;
 
 	*v = 0;
 	if (*s == '\0')
 		return LMI_OK;
+	/* Up to 7 plain digits: the value lmi_parse_long() would give, without strtoll(). */
+	for (k = 0; k < n && k < 7 && s[k] >= '0' && s[k] <= '9'; k++)
+		x = x * 10 + (s[k] - '0');
+	if (k == n && x <= 1000000) {
+		*v = x;
+		return LMI_OK;
+	}
 	if (lmi_parse_long(s, 0, 1000000, v, &e) != 0) {
 		snprintf(ind->err, sizeof(ind->err), "bad count in '%s': '%.40s'", names[i], s);
 		return LMI_EPARSE;
@@ -661,12 +910,17 @@ static int opt_int(struct lmi_ind *ind, const struct lmi_ind_bind *b, const stru
 	return LMI_OK;
 }
 
-/* Joins the --by values of a row into ind->gbuf. */
+/*
+ * Sets ind->g to the --by values of a row joined by GSEP (one value is used
+ * in place, several are copied to ind->gbuf) and ind->ghash to their hash.
+ */
 static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		       const struct lmi_csv_row *row)
 {
+	uint64_t h = FNV_OFFSET;
 	size_t n = 0;
 
+	ind->gid = 0;
 	for (size_t g = 0; g < ind->o.ngroups; g++) {
 		const char *s = row->f[b->group[g]];
 		size_t len = row->len[b->group[g]];
@@ -677,10 +931,22 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 			while (len > 0 && ((unsigned char)s[len] & 0xC0) == 0x80)
 				len--;
 		}
-		if (memchr(s, SEP, len) != NULL || memchr(s, GSEP, len) != NULL) {
-			snprintf(ind->err, sizeof(ind->err), "control character in '%s'",
-				 ind->o.group[g]);
-			return LMI_EPARSE;
+		if (g > 0)
+			h = (h ^ (unsigned char)GSEP) * FNV_PRIME;
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)s[i];
+
+			if (c == SEP || c == GSEP) {
+				snprintf(ind->err, sizeof(ind->err), "control character in '%s'",
+					 ind->o.group[g]);
+				return LMI_EPARSE;
+			}
+			h = (h ^ c) * FNV_PRIME;
+		}
+		if (ind->o.ngroups == 1) {
+			ind->g = s;
+			n = len;
+			break;
 		}
 		if (reserve(&ind->gbuf, &ind->gcap, n + len + 2) != LMI_OK)
 			return LMI_ENOMEM;
@@ -688,12 +954,12 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 			ind->gbuf[n++] = GSEP;
 		memcpy(ind->gbuf + n, s, len);
 		n += len;
+		ind->g = ind->gbuf;
 	}
-	if (reserve(&ind->gbuf, &ind->gcap, n + 1) != LMI_OK)
-		return LMI_ENOMEM;
-	ind->gbuf[n] = '\0';
+	if (ind->o.ngroups == 0)
+		ind->g = "";
 	ind->glen = n;
-	ind->ncache = 0;
+	ind->ghash = h;
 	return LMI_OK;
 }
 
@@ -704,23 +970,29 @@ static int join_groups(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 			return rc;                                                                 \
 	} while (0)
 
-static int is_closed_status(const char *s)
+enum { ST_OPEN, ST_FILLED, ST_CLOSED /* expired or cancelled */ };
+
+/* Classifies a vacancy status once per row; anything unknown counts as open. */
+static int status_of(const char *s)
 {
-	return strcmp(s, "filled") == 0 || strcmp(s, "expired") == 0 || strcmp(s, "cancelled") == 0;
+	if (strcmp(s, "filled") == 0)
+		return ST_FILLED;
+	return strcmp(s, "expired") == 0 || strcmp(s, "cancelled") == 0 ? ST_CLOSED : ST_OPEN;
 }
 
 static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		       const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
-	const char *status = fld(b, row, V_STATUS);
-	long reg, close, sdate, end = 0, preg;
+	int status = status_of(fld(b, row, V_STATUS));
+	long reg, close, sdate, end = 0, preg = 0, pclose = 0, psdate = 0, pend = 0;
 	int have_reg, have_close, have_sdate, have_end = 0, rc;
 	long long pos, hires;
+	struct lmi_agg_cell *creg = NULL, *cend = NULL; /* counter cells of preg and pend */
 
-	TRY(opt_date(ind, b, row, V_REG, vac_cols, &reg, &have_reg));
-	TRY(opt_date(ind, b, row, V_CLOSE, vac_cols, &close, &have_close));
-	TRY(opt_date(ind, b, row, V_SDATE, vac_cols, &sdate, &have_sdate));
+	TRY(opt_date(ind, b, row, V_REG, vac_cols, &reg, &preg, &have_reg));
+	TRY(opt_date(ind, b, row, V_CLOSE, vac_cols, &close, &pclose, &have_close));
+	TRY(opt_date(ind, b, row, V_SDATE, vac_cols, &sdate, &psdate, &have_sdate));
 	TRY(opt_int(ind, b, row, V_POS, vac_cols, &pos));
 	TRY(opt_int(ind, b, row, V_HIRES, vac_cols, &hires));
 	if (!have_reg) {
@@ -733,11 +1005,13 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		pos = 1;
 	if (hires > pos)
 		hires = pos;
-	if (is_closed_status(status) && have_sdate) {
+	if (status != ST_OPEN && have_sdate) {
 		end = sdate;
+		pend = psdate;
 		have_end = 1;
 	} else if (have_close) {
 		end = close;
+		pend = pclose;
 		have_end = 1;
 	}
 	if (have_end && end < reg) {
@@ -745,7 +1019,6 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		return LMI_EPARSE;
 	}
 	TRY(join_groups(ind, b, row));
-	preg = lmi_ind_period_of(o->period, reg);
 	if (o->set == LMI_IND_HHI) {
 		const char *emp = fld(b, row, V_EMP);
 		struct lmi_agg_cell *c;
@@ -756,29 +1029,27 @@ static int add_vacancy(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		lmi_agg_mom_add(&c->m, 1);
 		return LMI_OK;
 	}
-	TRY(bump(ind, "v.new", preg, pos));
-	TRY(ctr(ind, K_VCOVP, preg));
+	TRY(bump(ind, F_VNEW, preg, pos));
+	TRY(ctr(ind, &creg, preg, K_VCOVP));
 	if (o->set == LMI_IND_MISMATCH || o->set == LMI_IND_TIGHTNESS) {
 		if (have_end)
-			TRY(ctr(ind, K_VCOVM, lmi_ind_period_of(o->period, end)));
+			TRY(ctr(ind, &cend, pend, K_VCOVM));
 		return LMI_OK;
 	}
 	if (have_end) {
-		long pend = lmi_ind_period_of(o->period, end);
-
-		TRY(ctr(ind, K_VCOVM, pend));
-		TRY(dur(ind, "v.closed", pend, end - reg));
-		TRY(dur(ind, "v.km.ev", preg, end - reg));
-		if (strcmp(status, "filled") == 0)
-			TRY(dur(ind, "v.fill", pend, end - reg));
-		if (is_closed_status(status)) {
-			TRY(bump(ind, "v.cpos", pend, pos));
-			TRY(bump(ind, "v.chires", pend, hires));
+		TRY(ctr(ind, &cend, pend, K_VCOVM));
+		TRY(dur(ind, F_VCLOSED, pend, end - reg));
+		TRY(dur(ind, F_VKMEV, preg, end - reg));
+		if (status == ST_FILLED)
+			TRY(dur(ind, F_VFILL, pend, end - reg));
+		if (status != ST_OPEN) {
+			TRY(bump(ind, F_VCPOS, pend, pos));
+			TRY(bump(ind, F_VCHIRES, pend, hires));
 		}
 	} else if (o->as_of != LMI_IND_NO_DATE) {
 		struct lmi_agg_cell *c;
 
-		TRY(cell(ind, "v.km.cen", preg, NULL, &c));
+		TRY(fcell(ind, F_VKMCEN, preg, &c));
 		TRY(lmi_agg_hist_add(c, o->as_of - reg, 1));
 	}
 	return LMI_OK;
@@ -788,62 +1059,55 @@ static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		     const struct lmi_csv_row *row)
 {
 	const struct lmi_ind_opts *o = &ind->o;
-	const char *reason = fld(b, row, C_REASON), *rs = "other";
-	long elig, end, fp, pe = 0, pend = 0;
+	int rs = reason_of(fld(b, row, C_REASON));
+	long elig, end, fp, pe = 0, pend = 0, pfp = 0;
 	int have_elig, have_end, have_fp, rc;
+	/* Counter cells of the periods pe, pend, plt and pfp. */
+	struct lmi_agg_cell *ce = NULL, *cend = NULL, *clt = NULL, *cfp = NULL;
 
-	TRY(opt_date(ind, b, row, C_ELIG, claim_cols, &elig, &have_elig));
-	TRY(opt_date(ind, b, row, C_END, claim_cols, &end, &have_end));
-	TRY(opt_date(ind, b, row, C_FP, claim_cols, &fp, &have_fp));
+	TRY(opt_date(ind, b, row, C_ELIG, claim_cols, &elig, &pe, &have_elig));
+	TRY(opt_date(ind, b, row, C_END, claim_cols, &end, &pend, &have_end));
+	TRY(opt_date(ind, b, row, C_FP, claim_cols, &fp, &pfp, &have_fp));
 	if (!have_elig && *fld(b, row, C_ELIG) != '\0')
 		return LMI_OK; /* eligible after --as-of: not yet known */
-	for (size_t i = 0; reasons[i] != NULL; i++)
-		if (strcmp(reason, reasons[i]) == 0)
-			rs = reasons[i];
 	TRY(join_groups(ind, b, row));
-	if (have_elig) {
-		pe = lmi_ind_period_of(o->period, elig);
-		TRY(ctr(ind, K_CIN, pe));
-	}
-	if (have_end)
-		pend = lmi_ind_period_of(o->period, end);
+	if (have_elig)
+		TRY(ctr(ind, &ce, pe, K_CIN));
 	/* Stock: the spell covers period ends in [p(elig), p(end)). */
 	if (have_elig && (!have_end || end >= elig)) {
-		TRY(ctr(ind, K_CCOVP, pe));
+		TRY(ctr(ind, &ce, pe, K_CCOVP));
 		if (have_end)
-			TRY(ctr(ind, K_CCOVM, pend));
+			TRY(ctr(ind, &cend, pend, K_CCOVM));
 	}
 	if (o->set == LMI_IND_MISMATCH || o->set == LMI_IND_TIGHTNESS)
 		return LMI_OK;
 	if (o->set == LMI_IND_OFFICE) {
-		if (have_elig && have_end && strcmp(rs, "reemployed") == 0)
-			TRY(ctr(ind, K_CPLACE, pe));
+		if (have_elig && have_end && rs == R_REEMPLOYED)
+			TRY(ctr(ind, &ce, pe, K_CPLACE));
 		return LMI_OK;
 	}
 	if (have_end) {
-		TRY(ctr(ind, K_COUT, pend));
-		TRY(ctr(ind, ctr_index("c.outr", rs), pend));
-		if (strcmp(rs, "exhausted") == 0)
-			TRY(ctr(ind, K_CEXH, pend));
+		TRY(ctr(ind, &cend, pend, K_COUT));
+		TRY(ctr(ind, &cend, pend, K_OUTR + rs));
+		if (rs == R_EXHAUSTED)
+			TRY(ctr(ind, &cend, pend, K_CEXH));
 		if (have_elig && end >= elig)
-			TRY(dur(ind, "c.dur", pend, end - elig));
+			TRY(dur(ind, F_CDUR, pend, end - elig));
 	}
 	if (have_elig && (!have_end || end >= elig)) {
 		long lt = elig + (long)o->long_term + 1;
-		long plt = lmi_ind_period_of(o->period, lt);
+		long plt = period_of(ind, lt);
 
 		if (!have_end || pend > plt) {
-			TRY(ctr(ind, K_CLTP, plt));
+			TRY(ctr(ind, &clt, plt, K_CLTP));
 			if (have_end)
-				TRY(ctr(ind, K_CLTM, pend));
+				TRY(ctr(ind, &cend, pend, K_CLTM));
 		}
 	}
 	if (have_fp) {
-		long pfp = lmi_ind_period_of(o->period, fp);
-
-		TRY(ctr(ind, K_CFP, pfp));
-		if (have_end && strcmp(rs, "exhausted") == 0)
-			TRY(ctr(ind, K_CFPX, pfp));
+		TRY(ctr(ind, &cfp, pfp, K_CFP));
+		if (have_end && rs == R_EXHAUSTED)
+			TRY(ctr(ind, &cfp, pfp, K_CFPX));
 	}
 	return LMI_OK;
 }
@@ -851,13 +1115,13 @@ static int add_claim(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 static int add_training(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 			const struct lmi_csv_row *row)
 {
-	const struct lmi_ind_opts *o = &ind->o;
 	const char *status = fld(b, row, T_STATUS);
-	long start, end;
+	long start, end, pstart = 0, pend = 0;
 	int have_start, have_end, rc, done;
+	struct lmi_agg_cell *cstart = NULL, *cend = NULL; /* counter cells of the two periods */
 
-	TRY(opt_date(ind, b, row, T_START, train_cols, &start, &have_start));
-	TRY(opt_date(ind, b, row, T_END, train_cols, &end, &have_end));
+	TRY(opt_date(ind, b, row, T_START, train_cols, &start, &pstart, &have_start));
+	TRY(opt_date(ind, b, row, T_END, train_cols, &end, &pend, &have_end));
 	if (!have_start) {
 		if (*fld(b, row, T_START) != '\0')
 			return LMI_OK;
@@ -865,28 +1129,26 @@ static int add_training(struct lmi_ind *ind, const struct lmi_ind_bind *b,
 		return LMI_EPARSE;
 	}
 	TRY(join_groups(ind, b, row));
-	TRY(ctr(ind, K_TENROL, lmi_ind_period_of(o->period, start)));
+	TRY(ctr(ind, &cstart, pstart, K_TENROL));
 	if (!have_end || *status == '\0' || strcmp(status, "enrolled") == 0)
 		return LMI_OK;
 	{
-		long pend = lmi_ind_period_of(o->period, end);
-
 		done = strcmp(status, "completed") == 0 || strcmp(status, "early_employed") == 0;
-		TRY(ctr(ind, K_TFIN, pend));
+		TRY(ctr(ind, &cend, pend, K_TFIN));
 		if (!done)
 			return LMI_OK;
-		TRY(ctr(ind, K_TCOMP, pend));
+		TRY(ctr(ind, &cend, pend, K_TCOMP));
 		if (strcmp(fld(b, row, T_EXCL), "1") == 0)
 			return LMI_OK;
 		if (*fld(b, row, T_E3) != '\0') {
-			TRY(ctr(ind, K_TE3D, pend));
+			TRY(ctr(ind, &cend, pend, K_TE3D));
 			if (strcmp(fld(b, row, T_E3), "1") == 0)
-				TRY(ctr(ind, K_TE3N, pend));
+				TRY(ctr(ind, &cend, pend, K_TE3N));
 		}
 		if (*fld(b, row, T_E6) != '\0') {
-			TRY(ctr(ind, K_TE6D, pend));
+			TRY(ctr(ind, &cend, pend, K_TE6D));
 			if (strcmp(fld(b, row, T_E6), "1") == 0)
-				TRY(ctr(ind, K_TE6N, pend));
+				TRY(ctr(ind, &cend, pend, K_TE6N));
 		}
 	}
 	return LMI_OK;
@@ -1031,12 +1293,19 @@ static void parse_key(const struct lmi_agg_cell *c, struct pkey *k)
 	k->sublen = (size_t)(end - k->sub);
 }
 
+/* Writes v in decimal, as "%lld" would, without the cost of snprintf() per cell. */
 static int w_num(struct lmi_csvw *w, long long v)
 {
-	char b[32];
+	char b[24], *p = b + sizeof(b);
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
-	snprintf(b, sizeof(b), "%lld", v);
-	return lmi_csvw_str(w, b);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return lmi_csvw_field(w, p, (size_t)(b + sizeof(b) - p));
 }
 
 /* Writes the groups of a joined string as separate fields (ng empty ones when glen is 0 and ng >
@@ -1402,6 +1671,7 @@ struct fin {
 static struct orow *row_new(struct fin *f, const char *ind, long period, const struct grp *g)
 {
 	struct orow *r;
+	size_t len;
 
 	if (f->n == f->cap) {
 		size_t ncap = f->cap ? f->cap * 2 : 256;
@@ -1414,7 +1684,11 @@ static struct orow *row_new(struct fin *f, const char *ind, long period, const s
 	}
 	r = &f->rows[f->n++];
 	memset(r, 0, sizeof(*r));
-	snprintf(r->ind, sizeof(r->ind), "%s", ind);
+	/* Truncated to fit, as snprintf() would. */
+	len = strlen(ind);
+	if (len >= sizeof(r->ind))
+		len = sizeof(r->ind) - 1;
+	memcpy(r->ind, ind, len);
 	r->period = period;
 	r->g = g ? g->g : "";
 	r->glen = g ? g->len : 0;
@@ -2093,6 +2367,8 @@ static void write_rows(struct fin *f, struct lmi_csvw *w)
 {
 	const struct lmi_ind_opts *o = &f->ind->o;
 	char lab[16];
+	long lab_period = 0;
+	int have_lab = 0;
 
 	lmi_csvw_str(w, "indicator");
 	lmi_csvw_str(w, "period");
@@ -2111,7 +2387,12 @@ static void write_rows(struct fin *f, struct lmi_csvw *w)
 		unsigned has = r->sc.sup ? 0 : r->has;
 
 		lmi_csvw_str(w, r->ind);
-		lmi_ind_period_label(o->period, r->period, lab, sizeof(lab));
+		/* Rows come sorted by indicator and period: reuse the last label. */
+		if (!have_lab || r->period != lab_period) {
+			lmi_ind_period_label(o->period, r->period, lab, sizeof(lab));
+			lab_period = r->period;
+			have_lab = 1;
+		}
 		lmi_csvw_str(w, lab);
 		w_groups(w, r->g, r->glen, o->ngroups);
 		if (has & H_NUM)

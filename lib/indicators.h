@@ -130,6 +130,23 @@ struct lmi_ind_bind {
 	int col[16];
 };
 
+/* Months covered by the period table of the engine: 1900-01 .. 2199-12. */
+#define LMI_IND_NMONTHS 3600
+
+/* An interned group value: its bytes are gtext[off .. off + len). */
+struct lmi_ind_gslot {
+	uint64_t hash;
+	uint32_t id; /* 1.., 0 = empty slot */
+	size_t len;
+	size_t off;
+};
+
+/* A cell of the row engine by (group id, statistic, period); key 0 = empty slot. */
+struct lmi_ind_fslot {
+	uint64_t key;
+	struct lmi_agg_cell *cell;
+};
+
 /*
  * The engine: the mergeable state (a lmi_agg map), the options, and the
  * last error.  Memory grows with groups x periods x statistics (and with
@@ -142,11 +159,24 @@ struct lmi_ind {
 	char err[256];
 	char *key;
 	size_t kcap;
-	char *gbuf; /* the current row's group values, joined */
+	char *gbuf;    /* the current row's group values, joined, when they need a copy */
+	const char *g; /* the current row's group values (gbuf or the row's field) */
 	size_t glen, gcap;
-	long cache_p[4]; /* counter cells of the current row, by period */
-	struct lmi_agg_cell *cache_c[4];
-	int ncache;
+	uint64_t ghash; /* hash of g */
+	uint32_t gid;	/* interned id of g, 0 until the row needs it */
+	/*
+	 * Per-row index in front of the lmi_agg map: group values are hashed once
+	 * per row and interned to an id, and cells are found by (id, statistic,
+	 * period) without building their string key.  Both tables are bounded by
+	 * LMI_IND_MAX_CELLS.
+	 */
+	struct lmi_ind_gslot *gslot;
+	size_t gslot_cap, ngid;
+	char *gtext;
+	size_t gtext_len, gtext_cap;
+	struct lmi_ind_fslot *fslot;
+	size_t fslot_cap, nfast;
+	int32_t mstart[LMI_IND_NMONTHS + 1]; /* days of the first of each month from 1900-01 */
 	int merge_set;	     /* lmi_ind_merge_file(): set of the partials, -1 before */
 	unsigned merge_opts; /* bit k: option k seen */
 	size_t merge_ng;

@@ -114,7 +114,8 @@ static int until_filled(const char *s)
 	return strcasecmp(s, "until filled") == 0;
 }
 
-int lmi_parse_date(const char *s, long *days)
+/* lmi_parse_date() for any form: trims, then reads the digits and separators. */
+static int parse_date_any(const char *s, long *days)
 {
 	char buf[MAX_TEXT];
 	const char *p = buf;
@@ -151,6 +152,53 @@ int lmi_parse_date(const char *s, long *days)
 		return LMI_EPARSE;
 	*days = lmi_days_from_civil(y, m, d);
 	return LMI_OK;
+}
+
+/* Day of the year before the first of each month, in common and leap years. */
+static const short cum_days[2][12] = {
+	{ 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334 },
+	{ 0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335 },
+};
+
+int lmi_parse_date_len(const char *s, size_t len, long *days)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned y0, y1, y2, y3, m0, m1, d0, d1;
+	int y, m, d, leap;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return len == 0 ? LMI_PARSE_EMPTY : parse_date_any(s, days);
+	/* Unsigned: a byte below '0' wraps to a large value, so one test per digit. */
+	y0 = (unsigned)u[0] - '0';
+	y1 = (unsigned)u[1] - '0';
+	y2 = (unsigned)u[2] - '0';
+	y3 = (unsigned)u[3] - '0';
+	m0 = (unsigned)u[5] - '0';
+	m1 = (unsigned)u[6] - '0';
+	d0 = (unsigned)u[8] - '0';
+	d1 = (unsigned)u[9] - '0';
+	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
+		return parse_date_any(s, days);
+	y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+	m = (int)(m0 * 10 + m1);
+	d = (int)(d0 * 10 + d1);
+	/* 9999-12-31 ("until filled") and every error take the general path and its verdict. */
+	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 ||
+	    (d > 28 && !lmi_date_valid(y, m, d)))
+		return parse_date_any(s, days);
+	/*
+	 * lmi_days_from_civil() for 1900..2100 only, where every fourth year but
+	 * 1900 and 2100 is leap: (y - 1901) / 4 leap days precede the year, and
+	 * 1900-01-01 is day -25567.
+	 */
+	leap = (y & 3) == 0 && y != 1900 && y != 2100;
+	*days = 365L * (y - 1900) + (y - 1901) / 4 + cum_days[leap][m - 1] + d - 1 - 25567;
+	return LMI_OK;
+}
+
+int lmi_parse_date(const char *s, long *days)
+{
+	return s ? lmi_parse_date_len(s, strlen(s), days) : LMI_PARSE_EMPTY;
 }
 
 static int no_value_word(const char *s)

@@ -29,6 +29,13 @@ int lmi_date_valid(int y, int m, int d);
  */
 int lmi_parse_date(const char *s, long *days);
 
+/*
+ * lmi_parse_date() for a NUL-terminated s of known length len (a CSV field):
+ * same results, but the canonical "YYYY-MM-DD" is read without a copy or a
+ * strlen, so a loop over many date columns stays cheap.
+ */
+int lmi_parse_date_len(const char *s, size_t len, long *days);
+
 /* Writes days as "YYYY-MM-DD" into out (at least 11 bytes). */
 void lmi_format_date(long days, char out[11]);
 

@@ -338,3 +338,34 @@ claims_outflow_exhausted,2025-01,,,,,,,suppressed
 claims_outflow_other,2025-01,7,,7,,,7,
 claims_outflow_period_expired,2025-01,0,,0,,,0,
 claims_outflow_reemployed,2025-01,,,,,,,suppressed (complementary)\n'
+
+# 2026-11-26 the per-row engine reads canonical YYYY-MM-DD through a month table and
+# everything else through lmi_parse_date(); both must give the same periods.  The claims
+# fixture with its dates as YYYYMMDD, Y.M.D. and ISO with a time gives the same output.
+awk -F, 'BEGIN { OFS = "," }
+function ymd(s) { return substr(s, 1, 4) substr(s, 6, 2) substr(s, 9, 2) }
+function dots(s) { return (substr(s, 1, 4) + 0) "." (substr(s, 6, 2) + 0) "." (substr(s, 9, 2) + 0) "." }
+NR > 1 { if ($6 != "") $6 = ymd($6); if ($7 != "") $7 = dots($7); if ($8 != "") $8 = $8 " 09:00:00" }
+{ print }' "$D/ind-claims.csv" >"$W/formats.csv"
+t date-formats 0 'indicators claims -m 0 -q formats.csv' - "@$W/claims.want" ''
+# Many groups: the group and cell indexes grow past their first size.  500 regions, two
+# claims each: 500 inflow rows summing to 1000.
+awk 'BEGIN { print "claim_id,residence_region,eligibility_date"
+	for (i = 0; i < 1000; i++) printf "c%d,r%d,2025-01-%02d\n", i, i % 500, i % 28 + 1 }' >"$W/groups.csv"
+t many-groups 0 'indicators claims -m 0 -q --by region_code groups.csv |
+awk -F, "/^claims_inflow,/ { n++; s += \$4 } END { print n, s }"' - '500 1000\n'
+# Values that are prefixes of each other are different groups ("1", "11", and empty).
+printf 'claim_id,residence_region,eligibility_date\na,1,2025-01-01\nb,11,2025-01-02\nc,,2025-01-03\nd,11,2025-01-04\n' >"$W/prefixes.csv"
+t group-prefixes 0 'indicators claims -m 0 -q --by region_code prefixes.csv | grep ^claims_inflow,' - \
+	'claims_inflow,2025-01,,1,,1,,,1,\nclaims_inflow,2025-01,1,1,,1,,,1,\nclaims_inflow,2025-01,11,2,,2,,,2,\n'
+# The first and last days accepted; 2100-02-29 is not a date (2100 is not leap).
+printf 'claim_id,eligibility_date\na,1900-01-01\nb,2100-12-31\nc,2100-02-29\n' >"$W/edges.csv"
+t date-range-edges 0 'indicators claims -m 0 -p year edges.csv | grep -E "^claims_inflow,(1900|2100),"' - \
+	'claims_inflow,1900,1,,1,,,1,\nclaims_inflow,2100,1,,1,,,1,\n' \
+	"lmi-indicators: edges.csv:4: bad date in 'eligibility_date': '2100-02-29'\nlmi-indicators: in=3 out=2 rejected=1 duplicates=0\n"
+# 2026-11-26 counts of up to 7 plain digits skip strtoll(); anything else still goes through
+# lmi_parse_long(): leading zeros, a space, a sign and the 1,000,000 cap behave as before.
+printf 'reg_date,positions\n2025-01-02,1000000\n2025-01-03,0007\n2025-01-04, 5\n2025-01-05,1000001\n2025-01-06,+3\n2025-01-07,12345678\n' >"$W/pos.csv"
+t count-forms 0 'indicators vacancy -m 0 pos.csv | grep ^vacancy_new_' - \
+	'vacancy_new_positions,2025-01,1000015,,1000015,,,4,\nvacancy_new_postings,2025-01,4,,4,,,4,\n' \
+	"lmi-indicators: pos.csv:5: bad count in 'positions': '1000001'\nlmi-indicators: pos.csv:7: bad count in 'positions': '12345678'\nlmi-indicators: in=6 out=4 rejected=2 duplicates=0\n"

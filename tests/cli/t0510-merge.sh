@@ -146,3 +146,8 @@ t usage 2 'merge --frobnicate' - '' -
 t help 0 'merge --help | grep -c "^example: "' - '1\n'
 t version 0 'merge --version | grep -c "^lmi-merge (lmi) "' - '1\n'
 check dev-full "lmi indicators claims -q --partial c.csv | lmi merge >/dev/full 2>err; test \$? -eq 1 && grep -q 'lmi-merge: ' err"
+# 2026-11-26 partial numbers are written without snprintf: negative and 19-digit values
+# survive a combiner unchanged.
+t combiner-integers 0 'merge --partial' \
+	"$P\n${O}claims,c.dur,2025-01,,2,-4000000000000000000,25,-4000000000000000000,-5,-5:1;0:1\n" \
+	"$P\n${O}claims,c.dur,2025-01,,2,-4000000000000000000,25,-4000000000000000000,-5,-5:1;0:1\n" ''
