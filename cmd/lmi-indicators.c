@@ -49,7 +49,7 @@ static const char *const usage[] = {
 	"  -V, --version          show version",
 	"",
 	"Memory grows with groups x periods x statistics (hhi: x employers; medians: x",
-	"distinct durations in days), never with rows; at most 8,388,608 cells (~1 GB).",
+	"distinct durations in days), never with rows; at most 8,388,608 cells (~1.2 GB).",
 	"exit: 0 ok, 1 data error or failed stock-flow identity, 2 usage, 3 rows rejected",
 	"example: lmi indicators claims --by region_code --period quarter claims.csv > ind.csv",
 	"example: parallel --pipe --header : lmi indicators claims --partial < c.csv | lmi merge",
