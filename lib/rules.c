@@ -191,6 +191,36 @@ struct pattern {
 	char *label;
 };
 
+#define MAX_STARTS 128 /* start code points of one field with a pair table and a mask bit */
+#define NO_DETAIL 255  /* start[] value of a code point that may begin a match, no pair table */
+#define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
+#define PAIR_BYTES (PROBE_END / 4 + 1) /* 2 bits per next code point */
+
+/*
+ * The patterns of one field (title or description) as one alternation, and the
+ * filters that keep most positions of a text away from it.
+ */
+struct anyre {
+	pcre2_code *re; /* NULL when no pattern reads the field */
+	/*
+	 * With a start table, re is compiled anchored and is tried only where a
+	 * match can begin (see probe_starts()): start[cp] is 0 when no match can
+	 * begin with code point cp, k + 1 for the start code point starts[k], and
+	 * NO_DETAIL for one that may but has no index.
+	 */
+	unsigned char *start;
+	uint32_t starts[MAX_STARTS];
+	size_t nstarts;
+	/*
+	 * pair + k * PAIR_BYTES: whether a match can begin with starts[k] followed
+	 * by code point cp2, probed on first sight: 2 bits per cp2, 0 not yet
+	 * known, 1 no, 2 maybe.  One zeroed block, so checking a row never
+	 * allocates.
+	 */
+	unsigned char *pair;
+	uint64_t (*pmask)[2]; /* [npats]: the starts[] a pattern may begin with */
+};
+
 /* Parsed value of one schema field in the current row. */
 enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
 
@@ -213,12 +243,7 @@ struct lmi_rules_priv {
 	size_t nwage;
 	struct pattern *pats;
 	size_t npats;
-	pcre2_code *any[2]; /* all patterns of title / description, for a quick miss */
-	/*
-	 * When start[b] is set, any[b] is compiled anchored and is tried only at
-	 * the code points that can begin a match (see probe_starts()).
-	 */
-	unsigned char *start[2];
+	struct anyre any[2]; /* all patterns of title / description, for a quick miss */
 	pcre2_match_data *md;
 	/* Per-row scratch, one entry per schema field. */
 	enum vstate *st;
@@ -656,59 +681,70 @@ static int parse_pattern_row(struct lmi_rules *rs, const struct lmi_csv_row *row
 	return LMI_OK;
 }
 
-#define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
-
 static int probed(uint32_t cp)
 {
 	return cp < 0x80 || (cp >= 0x3130 && cp < 0x3190) || (cp >= 0xAC00 && cp < PROBE_END);
 }
 
-/*
- * Finds the code points that can begin a match of the anchored pattern re:
- * returns a table over 0..PROBE_END-1 (1 = may begin a match), or NULL to
- * search every position.  For each ASCII character, Hangul compatibility jamo
- * and Hangul syllable, a partial match of that one character at offset 0 tells
- * whether some text starting with it could match; code points not probed are
- * marked possible.  This is sound without positive look-behinds, \b, \B and
- * verbs (the caller checks for them): a negative look-behind sees no text at
- * offset 0 and passes, which only adds code points.  A pattern that matches
- * the empty string gets no table.
- */
-static unsigned char *probe_starts(const pcre2_code *re)
+/* Writes code point cp (below 0x10000) as UTF-8 into buf; returns its length. */
+static size_t utf8_put(uint32_t cp, unsigned char *buf)
 {
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	unsigned char *ok, buf[4];
-	int rc;
-
-	if (md == NULL)
-		return NULL;
-	rc = pcre2_match(re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL);
-	if (rc != PCRE2_ERROR_NOMATCH) {
-		pcre2_match_data_free(md);
-		return NULL;
+	if (cp < 0x80) {
+		buf[0] = (unsigned char)cp;
+		return 1;
 	}
-	ok = lmi_xcalloc(PROBE_END, 1);
+	if (cp < 0x800) {
+		buf[0] = (unsigned char)(0xC0 | (cp >> 6));
+		buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	buf[0] = (unsigned char)(0xE0 | (cp >> 12));
+	buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/*
+ * Whether some text starting with the n bytes of s could match re at its
+ * start: a hard partial match of the anchored re.  Sound without positive
+ * look-behinds, \b, \B and verbs (the caller checks for them): a negative
+ * look-behind sees no text before s and passes, and PCRE2 reports running out
+ * of text inside a look-ahead as a partial match, so a probe only errs on the
+ * side of "maybe".  A matching error also answers maybe.
+ */
+static int may_begin(const pcre2_code *re, const unsigned char *s, size_t n, uint32_t options,
+		     pcre2_match_data *md)
+{
+	return pcre2_match(re, s, n, 0, options | PCRE2_PARTIAL_HARD, md, NULL) !=
+	       PCRE2_ERROR_NOMATCH;
+}
+
+/*
+ * Fills a->start: for each ASCII character, Hangul compatibility jamo and
+ * Hangul syllable, a one-character probe tells whether a match can begin with
+ * it; code points not probed are marked possible.  The first MAX_STARTS
+ * possible ones get an index (a->starts[]); a->pair gets one zeroed block of
+ * pair tables.  A pattern that matches the empty string gets no table.
+ */
+static void probe_starts(struct anyre *a, pcre2_match_data *md)
+{
+	unsigned char buf[4];
+
+	if (pcre2_match(a->re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) != PCRE2_ERROR_NOMATCH)
+		return;
+	a->start = lmi_xcalloc(PROBE_END, 1);
 	for (uint32_t cp = 1; cp < PROBE_END; cp++) {
-		size_t n;
-
 		if (!probed(cp)) {
-			ok[cp] = 1;
-			continue;
+			a->start[cp] = NO_DETAIL;
+		} else if (may_begin(a->re, buf, utf8_put(cp, buf), 0, md)) {
+			a->start[cp] = a->nstarts < MAX_STARTS ? (unsigned char)(a->nstarts + 1)
+							       : NO_DETAIL;
+			if (a->nstarts < MAX_STARTS)
+				a->starts[a->nstarts++] = cp;
 		}
-		if (cp < 0x80) {
-			buf[0] = (unsigned char)cp;
-			n = 1;
-		} else {
-			buf[0] = (unsigned char)(0xE0 | (cp >> 12));
-			buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-			buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
-			n = 3;
-		}
-		rc = pcre2_match(re, buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
-		ok[cp] = rc != PCRE2_ERROR_NOMATCH;
 	}
-	pcre2_match_data_free(md);
-	return ok;
+	/* calloc: pages of pairs never seen are never touched */
+	a->pair = lmi_xcalloc(a->nstarts ? a->nstarts : 1, PAIR_BYTES);
 }
 
 /* Decodes the code point at s (valid UTF-8) and sets *len to its length in bytes. */
@@ -732,19 +768,37 @@ static uint32_t utf8_at(const unsigned char *s, size_t *len)
 	       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
 }
 
-/* Appends "(?:pat)" for every pattern of field bit `bit` to one alternation. */
-static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code **out,
-		     unsigned char **start)
+/*
+ * Sets p->any[b].pmask[i] to the start code points that pattern i may begin
+ * with (the same probe as the combined pattern's, anchored at match time).
+ */
+static void probe_pattern_starts(struct lmi_rules_priv *p, unsigned b)
+{
+	struct anyre *a = &p->any[b];
+	unsigned char buf[4];
+
+	a->pmask = lmi_xcalloc(p->npats, sizeof(*a->pmask));
+	for (size_t i = 0; i < p->npats; i++) {
+		if (!(p->pats[i].fields & (1u << b)))
+			continue;
+		for (size_t k = 0; k < a->nstarts; k++)
+			if (may_begin(p->pats[i].re, buf, utf8_put(a->starts[k], buf),
+				      PCRE2_ANCHORED, p->md))
+				a->pmask[i][k / 64] |= (uint64_t)1 << (k % 64);
+	}
+}
+
+/* Appends "(?:pat)" for every pattern of field b to one alternation. */
+static int build_any(struct lmi_rules *rs, unsigned b, char **pats)
 {
 	struct lmi_rules_priv *p = rs->p;
+	struct anyre *a = &p->any[b];
 	size_t len = 0, k = 0;
 	char *all;
 	int safe = 1;
 
-	*out = NULL;
-	*start = NULL;
 	for (size_t i = 0; i < p->npats; i++) {
-		if (!(p->pats[i].fields & bit))
+		if (!(p->pats[i].fields & (1u << b)))
 			continue;
 		len += strlen(pats[i]) + 5;
 		/* Constructs that look at the text before the start defeat the probe. */
@@ -758,7 +812,7 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 	for (size_t i = 0; i < p->npats; i++) {
 		size_t n = strlen(pats[i]);
 
-		if (!(p->pats[i].fields & bit))
+		if (!(p->pats[i].fields & (1u << b)))
 			continue;
 		if (k > 0)
 			all[k++] = '|';
@@ -768,12 +822,17 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 		k += n + 4;
 	}
 	all[k] = '\0';
-	*out = compile(rs, "patterns.csv", all, safe ? PCRE2_ANCHORED : 0);
+	a->re = compile(rs, "patterns.csv", all, safe ? PCRE2_ANCHORED : 0);
 	free(all);
-	if (*out == NULL)
+	if (a->re == NULL)
 		return LMI_EPARSE;
-	if (safe)
-		*start = probe_starts(*out);
+	if (!safe)
+		return LMI_OK;
+	/* the probes are hard partial matches: JIT them too */
+	pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+	probe_starts(a, p->md);
+	if (a->start != NULL)
+		probe_pattern_starts(p, b);
 	return LMI_OK;
 }
 
@@ -799,17 +858,17 @@ static int load_patterns(struct lmi_rules *rs, const char *dir)
 		rc = parse_pattern_row(rs, &row, col, &p->pats[p->npats - 1]);
 	}
 	lmi_csv_close(&r);
+	p->md = pcre2_match_data_create(1, NULL);
+	if (p->md == NULL && rc >= 0)
+		rc = fail(rs, LMI_ENOMEM, "out of memory");
 	if (rc >= 0)
-		rc = build_any(rs, 1, pats, &p->any[0], &p->start[0]);
+		rc = build_any(rs, 0, pats);
 	if (rc >= 0)
-		rc = build_any(rs, 2, pats, &p->any[1], &p->start[1]);
+		rc = build_any(rs, 1, pats);
 	for (size_t i = 0; i < p->npats; i++)
 		free(pats[i]);
 	free(pats);
-	if (rc < 0)
-		return rc;
-	p->md = pcre2_match_data_create(1, NULL);
-	return p->md ? LMI_OK : fail(rs, LMI_ENOMEM, "out of memory");
+	return rc < 0 ? rc : LMI_OK;
 }
 
 int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
@@ -890,10 +949,12 @@ void lmi_rules_release(struct lmi_rules *rs)
 		free(p->pats[i].label);
 	}
 	free(p->pats);
-	pcre2_code_free(p->any[0]);
-	pcre2_code_free(p->any[1]);
-	free(p->start[0]);
-	free(p->start[1]);
+	for (int b = 0; b < 2; b++) {
+		pcre2_code_free(p->any[b].re);
+		free(p->any[b].start);
+		free(p->any[b].pair);
+		free(p->any[b].pmask);
+	}
 	pcre2_match_data_free(p->md);
 	free(p->cols);
 	free(p->st);
@@ -955,6 +1016,14 @@ static const char *val(const struct ctx *c, enum fid f)
 	int si = c->p->sidx[f];
 
 	return si < 0 ? "" : cell(c->row, c->p->cols[si]);
+}
+
+/* Length in bytes of val(c, f). */
+static size_t val_len(const struct ctx *c, enum fid f)
+{
+	int si = c->p->sidx[f], col = si < 0 ? -1 : c->p->cols[si];
+
+	return col >= 0 && (size_t)col < c->row->n ? c->row->len[col] : 0;
 }
 
 static enum vstate st(const struct ctx *c, enum fid f)
@@ -1287,37 +1356,101 @@ static void check_structure(struct ctx *c)
 		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
 }
 
-/*
- * Searches field b's combined pattern in x: everywhere, or, with a start
- * table, anchored at each code point that can begin a match.  Returns a match
- * count, PCRE2_ERROR_NOMATCH or another PCRE2 error.
- */
-static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n)
+/* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
+static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
 {
-	const unsigned char *s = (const unsigned char *)x, *ok = p->start[b];
-	size_t i = 0, len;
-	int rc;
+	uint32_t cp = utf8_at(s, len);
 
-	if (ok == NULL)
-		return pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL);
-	while (i < n) {
-		uint32_t cp = utf8_at(s + i, &len);
-
-		if (cp >= PROBE_END || ok[cp]) {
-			/* pcre2_jit_match skips pcre2_match's checks: this is the hot call */
-			rc = pcre2_jit_match(p->any[b], (PCRE2_SPTR)x, n, i, 0, p->md, NULL);
-			if (rc == PCRE2_ERROR_JIT_BADOPTION)
-				rc = pcre2_match(p->any[b], (PCRE2_SPTR)x, n, i, PCRE2_NO_UTF_CHECK,
-						 p->md, NULL);
-			if (rc != PCRE2_ERROR_NOMATCH)
-				return rc;
-		}
-		i += len;
-	}
-	return PCRE2_ERROR_NOMATCH;
+	return cp < PROBE_END ? a->start[cp] : NO_DETAIL;
 }
 
-/* R7..R11: wording, one violation per rule and row; a quick combined match first. */
+/*
+ * Whether a match of a->re can begin at s, where the start code point k
+ * (first len bytes) is followed by the code point at s + len (end bytes in
+ * all): the pair table, probed on first sight.
+ */
+static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const unsigned char *s,
+		    size_t len, size_t end)
+{
+	size_t len2;
+	uint32_t cp2;
+	unsigned char *tab;
+	unsigned sh, v;
+
+	if (len >= end)
+		return 1;
+	cp2 = utf8_at(s + len, &len2);
+	if (cp2 >= PROBE_END)
+		return 1;
+	tab = a->pair + k * PAIR_BYTES + cp2 / 4;
+	sh = (cp2 % 4) * 2;
+	v = (*tab >> sh) & 3;
+	if (v == 0) {
+		v = may_begin(a->re, s, len + len2, PCRE2_NO_UTF_CHECK, md) ? 2 : 1;
+		*tab = (unsigned char)(*tab | v << sh);
+	}
+	return v == 2;
+}
+
+/*
+ * Finds where field b's combined pattern first matches in x: everywhere, or,
+ * with a start table, anchored at each position where a match can begin.
+ * Returns 0 for no match; else 1 with *at set to the match position and
+ * mask[] to the start code points at which some pattern may begin from there
+ * on (all bits when unknown).  A matching error counts as a match at 0 with
+ * all bits, so that every pattern is tried.
+ */
+static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n, size_t *at,
+		     uint64_t mask[2])
+{
+	struct anyre *a = &p->any[b];
+	const unsigned char *s = (const unsigned char *)x;
+	size_t i = 0, len;
+	unsigned k;
+	int rc = PCRE2_ERROR_NOMATCH;
+
+	*at = 0;
+	mask[0] = mask[1] = ~(uint64_t)0;
+	if (a->start == NULL)
+		return pcre2_match(a->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) !=
+		       PCRE2_ERROR_NOMATCH;
+	for (; i < n; i += len) {
+		k = start_at(a, s + i, &len);
+		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
+			continue;
+		/* pcre2_jit_match skips pcre2_match's checks: this is the hot call */
+		rc = pcre2_jit_match(a->re, (PCRE2_SPTR)x, n, i, 0, p->md, NULL);
+		if (rc == PCRE2_ERROR_JIT_BADOPTION)
+			rc = pcre2_match(a->re, (PCRE2_SPTR)x, n, i, PCRE2_NO_UTF_CHECK, p->md,
+					 NULL);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			break;
+	}
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return 1;
+	/* Which start code points follow: a pattern that begins with none of them cannot match. */
+	*at = i;
+	mask[0] = mask[1] = 0;
+	for (; i < n; i += len) {
+		k = start_at(a, s + i, &len);
+		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
+			continue;
+		if (k == NO_DETAIL) {
+			mask[0] = mask[1] = ~(uint64_t)0;
+			break;
+		}
+		mask[(k - 1) / 64] |= (uint64_t)1 << ((k - 1) % 64);
+	}
+	return 1;
+}
+
+/*
+ * R7..R11: wording, one violation per rule and row.  The combined pattern
+ * finds the first position where any pattern matches; each pattern is then
+ * searched from there, unless it cannot begin with any code point that follows.
+ */
 static void check_wording(struct ctx *c)
 {
 	static const enum fid fields[2] = {F_TITLE, F_DESC};
@@ -1325,13 +1458,12 @@ static void check_wording(struct ctx *c)
 	unsigned fired = 0;
 
 	for (unsigned b = 0; b < 2; b++) {
+		const struct anyre *a = &p->any[b];
 		const char *x = val(c, fields[b]);
-		size_t n = strlen(x);
+		size_t n = val_len(c, fields[b]), at;
+		uint64_t mask[2];
 
-		if (n == 0 || p->any[b] == NULL)
-			continue;
-		/* Only a clean miss skips the patterns; a match-limit error tries each one. */
-		if (any_match(p, b, x, n) == PCRE2_ERROR_NOMATCH)
+		if (n == 0 || a->re == NULL || !any_match(p, b, x, n, &at, mask))
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];
@@ -1340,10 +1472,13 @@ static void check_wording(struct ctx *c)
 			if (!(pt->fields & (1u << b)) || (fired & (1u << pt->rule)) ||
 			    !on(c, pt->rule))
 				continue;
+			if (a->pmask != NULL && !(a->pmask[i][0] & mask[0]) &&
+			    !(a->pmask[i][1] & mask[1]))
+				continue;
 			if (pt->when_slot >= 0 &&
 			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot)))
 				continue;
-			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md,
+			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, at, PCRE2_NO_UTF_CHECK, p->md,
 					NULL) < 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(p->md);
