@@ -179,6 +179,7 @@ struct rule {
 struct strset {
 	char *name;
 	char **s;
+	size_t *len; /* strlen of each s[], set by set_sort() */
 	size_t n, cap;
 };
 
@@ -221,6 +222,9 @@ struct anyre {
 	uint64_t (*pmask)[2]; /* [npats]: the starts[] a pattern may begin with */
 };
 
+#define MONTHS_FROM 1900 /* the years lmi_date_valid() accepts */
+#define MONTHS_TO 2100
+
 /* Parsed value of one schema field in the current row. */
 enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
 
@@ -245,6 +249,12 @@ struct lmi_rules_priv {
 	size_t npats;
 	struct anyre any[2]; /* all patterns of title / description, for a quick miss */
 	pcre2_match_data *md;
+	/* Days of the first day and length of each month of MONTHS_FROM..MONTHS_TO. */
+	long month_start[(MONTHS_TO - MONTHS_FROM + 1) * 12];
+	unsigned char month_len[(MONTHS_TO - MONTHS_FROM + 1) * 12];
+	/* The schema fields present in the input and not added by tools: the ones to check. */
+	size_t *check;
+	size_t ncheck;
 	/* Per-row scratch, one entry per schema field. */
 	enum vstate *st;
 	double *num;
@@ -333,16 +343,20 @@ static void set_sort(struct strset *set)
 {
 	if (set->n > 1)
 		qsort(set->s, set->n, sizeof(*set->s), cmpstr);
+	set->len = lmi_xrealloc(set->len, (set->n ? set->n : 1) * sizeof(*set->len));
+	for (size_t i = 0; i < set->n; i++)
+		set->len[i] = strlen(set->s[i]);
 }
 
-static int set_has(const struct strset *set, const char *s)
+/* Whether the n bytes of s (NUL-terminated) are in the sorted set. */
+static int set_has(const struct strset *set, const char *s, size_t n)
 {
 	if (set == NULL || set->n == 0)
 		return 0;
 	if (set->n <= 16) {
-		/* short code lists: a first-byte test skips most calls */
+		/* short code lists: the lengths skip most compares */
 		for (size_t i = 0; i < set->n; i++)
-			if (set->s[i][0] == s[0] && strcmp(set->s[i], s) == 0)
+			if (set->len[i] == n && memcmp(set->s[i], s, n) == 0)
 				return 1;
 		return 0;
 	}
@@ -354,6 +368,7 @@ static void set_free(struct strset *set)
 	for (size_t i = 0; i < set->n; i++)
 		free(set->s[i]);
 	free(set->s);
+	free(set->len);
 	free(set->name);
 }
 
@@ -897,6 +912,15 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 	p->st = lmi_xcalloc(n, sizeof(*p->st));
 	p->num = lmi_xcalloc(n, sizeof(*p->num));
 	p->days = lmi_xcalloc(n, sizeof(*p->days));
+	p->check = lmi_xcalloc(n, sizeof(*p->check));
+	for (int y = MONTHS_FROM, k = 0; y <= MONTHS_TO; y++) {
+		for (int m = 1; m <= 12; m++, k++) {
+			p->month_start[k] = lmi_days_from_civil(y, m, 1);
+			p->month_len[k] = 28;
+			while (lmi_date_valid(y, m, p->month_len[k] + 1))
+				p->month_len[k]++;
+		}
+	}
 	rc = load_rules(rs, dir);
 	if (rc == LMI_OK)
 		rc = load_min_wage(rs, dir);
@@ -913,7 +937,15 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 
 int lmi_rules_bind(struct lmi_rules *rs, const int *cols)
 {
-	memcpy(rs->p->cols, cols, rs->schema->n * sizeof(*cols));
+	struct lmi_rules_priv *p = rs->p;
+
+	memcpy(p->cols, cols, rs->schema->n * sizeof(*cols));
+	p->ncheck = 0;
+	for (size_t i = 0; i < rs->schema->n; i++) {
+		p->st[i] = V_EMPTY;
+		if (cols[i] >= 0 && !(rs->schema->fields[i].flags & LMI_F_ADDED))
+			p->check[p->ncheck++] = i;
+	}
 	return LMI_OK;
 }
 
@@ -960,6 +992,7 @@ void lmi_rules_release(struct lmi_rules *rs)
 	free(p->st);
 	free(p->num);
 	free(p->days);
+	free(p->check);
 	free(p);
 	rs->p = NULL;
 }
@@ -1043,16 +1076,21 @@ static long days(const struct ctx *c, enum fid f)
 	return c->p->days[c->p->sidx[f]];
 }
 
-/* The common case of a number field: 1 to 15 ASCII digits, exact in a double. */
-static int plain_int(const char *s, double *v)
+/*
+ * The common case of a number field: 1 to max (at most 15) ASCII digits,
+ * exact in a double; len is strlen(s).
+ */
+static int plain_int(const char *s, size_t len, size_t max, double *v)
 {
 	long long x = 0;
-	int n = 0;
 
-	for (; s[n] >= '0' && s[n] <= '9' && n < 16; n++)
-		x = x * 10 + (s[n] - '0');
-	if (s[n] != '\0' || n == 0 || n > 15)
+	if (len == 0 || len > max)
 		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		x = x * 10 + (s[i] - '0');
+	}
 	*v = (double)x;
 	return 1;
 }
@@ -1093,22 +1131,33 @@ static void format_cents(double x, char *out, size_t size)
 	out[k] = '\0';
 }
 
-/* The common case of a date: exactly YYYY-MM-DD and valid; else 0 (use lmi_parse_date). */
-static int iso_date(const char *s, long *days)
+static int digit(char c)
 {
-	int y, m, d;
+	return c >= '0' && c <= '9';
+}
 
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return 0;
-	if (s[10] != '\0')
+/*
+ * The common case of a date: exactly YYYY-MM-DD (len bytes) and valid; else 0
+ * (use lmi_parse_date).  Days come from the month table: day d of a month is
+ * its first day plus d - 1.
+ */
+static int iso_date(const struct lmi_rules_priv *p, const char *s, size_t len, long *days)
+{
+	int y, m, d, k;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-' || !digit(s[0]) || !digit(s[1]) ||
+	    !digit(s[2]) || !digit(s[3]) || !digit(s[5]) || !digit(s[6]) || !digit(s[8]) ||
+	    !digit(s[9]))
 		return 0;
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (!lmi_date_valid(y, m, d))
+	if (y < MONTHS_FROM || y > MONTHS_TO || m < 1 || m > 12)
 		return 0;
-	*days = lmi_days_from_civil(y, m, d);
+	k = (y - MONTHS_FROM) * 12 + m - 1;
+	if (d < 1 || d > p->month_len[k])
+		return 0;
+	*days = p->month_start[k] + d - 1;
 	return 1;
 }
 
@@ -1126,18 +1175,19 @@ static int blank(const char *s)
 static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum rid type_rule)
 {
 	struct lmi_rules_priv *p = c->p;
-	const struct lmi_schema *s = p->schema;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct lmi_field *f = &s->fields[i];
-		const char *x = cell(c->row, p->cols[i]);
+	/* the fields not in p->check stay V_EMPTY (lmi_rules_bind) */
+	for (size_t k = 0; k < p->ncheck; k++) {
+		size_t i = p->check[k];
+		const struct lmi_field *f = &p->schema->fields[i];
+		int col = p->cols[i];
+		const char *x = cell(c->row, col);
+		size_t len = (size_t)col < c->row->n ? c->row->len[col] : 0;
 		long long ll;
 		const char *e;
 		int rc;
 
 		p->st[i] = V_EMPTY;
-		if (p->cols[i] < 0 || (f->flags & LMI_F_ADDED))
-			continue;
 		if (blank(x)) {
 			if (f->flags & LMI_F_REQUIRED)
 				add(c, req, f->name, x, "required field '%s' is empty", f->name);
@@ -1146,7 +1196,8 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		p->st[i] = V_OK;
 		switch (f->type) {
 		case LMI_T_DATE:
-			rc = iso_date(x, &p->days[i]) ? LMI_OK : lmi_parse_date(x, &p->days[i]);
+			rc = iso_date(p, x, len, &p->days[i]) ? LMI_OK
+							       : lmi_parse_date(x, &p->days[i]);
 			if (rc == LMI_PARSE_UNTIL_FILLED && strcmp(f->name, "close_date") == 0) {
 				p->st[i] = V_UNTIL;
 			} else if (rc != LMI_OK) {
@@ -1156,6 +1207,9 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_INT:
+			/* 12 digits stay below lmi_parse_long's bound of 10^12 */
+			if (plain_int(x, len, 12, &p->num[i]))
+				break;
 			if (lmi_parse_long(x, -1000000000000LL, 1000000000000LL, &ll, &e) < 0) {
 				p->st[i] = V_BAD;
 				add(c, type_rule, f->name, x, "%s '%.*s' is not an integer",
@@ -1165,7 +1219,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_NUM:
-			if (plain_int(x, &p->num[i]))
+			if (plain_int(x, len, 15, &p->num[i]))
 				rc = LMI_OK;
 			else if (strncmp(f->name, "wage_", 5) == 0)
 				rc = lmi_parse_money(x, &p->num[i]);
@@ -1180,7 +1234,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_BOOL:
-			if (strcmp(x, "0") != 0 && strcmp(x, "1") != 0) {
+			if (len != 1 || (x[0] != '0' && x[0] != '1')) {
 				p->st[i] = V_BAD;
 				add(c, type_rule, f->name, x, "%s '%.*s' is not 0 or 1", f->name,
 				    SHOW(x));
@@ -1200,7 +1254,7 @@ static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 
 	if (!on(c, k) || st(c, f) == V_EMPTY)
 		return;
-	if (!set_has(c->p->lst[list], x))
+	if (!set_has(c->p->lst[list], x, val_len(c, f)))
 		add(c, k, fid_name[f], x, "%s '%.*s' is not in the code list", fid_name[f],
 		    SHOW(x));
 }
@@ -1339,8 +1393,13 @@ static void check_structure(struct ctx *c)
 	const char *x = val(c, F_TITLE);
 
 	if (st(c, F_TITLE) != V_EMPTY) {
-		size_t n = lmi_utf8_len(x, strlen(x));
+		size_t bytes = val_len(c, F_TITLE), n;
 
+		/* n bytes hold n / 4 to n code points: count them only when that range decides */
+		if ((!t->has_min || (bytes + 3) / 4 >= t->min) && (!t->has_max || bytes <= t->max))
+			n = bytes;
+		else
+			n = lmi_utf8_len(x, bytes);
 		if ((t->has_min && n < t->min) || (t->has_max && n > t->max))
 			add(c, R12_TITLE, "title", x,
 			    "title has %zu characters, outside %.0f..%.0f", n,
@@ -1359,8 +1418,20 @@ static void check_structure(struct ctx *c)
 /* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
 static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
 {
-	uint32_t cp = utf8_at(s, len);
+	uint32_t cp;
 
+	/* ASCII and three-byte characters (Hangul) decoded here: this runs on every character */
+	if (s[0] < 0x80) {
+		*len = 1;
+		return a->start[s[0]];
+	}
+	if (s[0] >= 0xE0 && s[0] < 0xF0) {
+		*len = 3;
+		cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		     (s[2] & 0x3F);
+	} else {
+		cp = utf8_at(s, len);
+	}
 	return cp < PROBE_END ? a->start[cp] : NO_DETAIL;
 }
 
@@ -1476,7 +1547,8 @@ static void check_wording(struct ctx *c)
 			    !(a->pmask[i][1] & mask[1]))
 				continue;
 			if (pt->when_slot >= 0 &&
-			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot)))
+			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot),
+				     val_len(c, (enum fid)pt->when_slot)))
 				continue;
 			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, at, PCRE2_NO_UTF_CHECK, p->md,
 					NULL) < 0)
@@ -1578,7 +1650,7 @@ static void check_training(struct ctx *c)
 		    "attendance_rate %g is outside %g..%g", num(c, F_ATT),
 		    att->has_min ? att->min : 0, att->has_max ? att->max : 0);
 	if (st(c, F_EMP6M) == V_OK && num(c, F_EMP6M) == 1 &&
-	    !set_has(c->p->lst[L_EMP6M], val(c, F_STATUS)))
+	    !set_has(c->p->lst[L_EMP6M], val(c, F_STATUS), val_len(c, F_STATUS)))
 		add(c, T_EMP6M, "employed_6m", val(c, F_EMP6M),
 		    "employed_6m is 1 but status is '%.*s', not completed or early_employed",
 		    SHOW(val(c, F_STATUS)));
