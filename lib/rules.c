@@ -196,6 +196,8 @@ struct pattern {
 #define NO_DETAIL 255  /* start[] value of a code point that may begin a match, no pair table */
 #define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
 #define PAIR_BYTES (PROBE_END / 4 + 1) /* 2 bits per next code point */
+#define TRI_BITS 14			/* 2^14 triples cached per field */
+#define TRI_PROBES 8			/* slots tried per triple before giving up */
 
 /*
  * The patterns of one field (title or description) as one alternation, and the
@@ -219,6 +221,12 @@ struct anyre {
 	 * allocates.
 	 */
 	unsigned char *pair;
+	/*
+	 * When a pair may begin a match, the triple with the code point after it
+	 * (0 for the end of the text): a hash table of (key << 1 | may), 0 when
+	 * empty, filled on first sight; when it is full a triple is not cached.
+	 */
+	uint64_t *tri;
 	uint64_t (*pmask)[2]; /* [npats]: the starts[] a pattern may begin with */
 };
 
@@ -314,11 +322,11 @@ int lmi_bizno_valid(const char *s)
 		if (s[i] < '0' || s[i] > '9')
 			return 0;
 		nonzero |= s[i] != '0';
+		if (i < 9)
+			sum += (s[i] - '0') * w[i];
 	}
 	if (s[10] != '\0' || !nonzero)
 		return 0;
-	for (int i = 0; i < 9; i++)
-		sum += (s[i] - '0') * w[i];
 	sum += (s[8] - '0') * 5 / 10;
 	return (10 - sum % 10) % 10 == s[9] - '0';
 }
@@ -355,9 +363,16 @@ static int set_has(const struct strset *set, const char *s, size_t n)
 		return 0;
 	if (set->n <= 16) {
 		/* short code lists: the lengths skip most compares */
-		for (size_t i = 0; i < set->n; i++)
-			if (set->len[i] == n && memcmp(set->s[i], s, n) == 0)
+		for (size_t i = 0; i < set->n; i++) {
+			size_t j = 0;
+
+			if (set->len[i] != n)
+				continue;
+			while (j < n && set->s[i][j] == s[j])
+				j++;
+			if (j == n)
 				return 1;
+		}
 		return 0;
 	}
 	return bsearch(&s, set->s, set->n, sizeof(*set->s), cmpstr) != NULL;
@@ -721,17 +736,17 @@ static size_t utf8_put(uint32_t cp, unsigned char *buf)
 
 /*
  * Whether some text starting with the n bytes of s could match re at its
- * start: a hard partial match of the anchored re.  Sound without positive
- * look-behinds, \b, \B and verbs (the caller checks for them): a negative
- * look-behind sees no text before s and passes, and PCRE2 reports running out
- * of text inside a look-ahead as a partial match, so a probe only errs on the
- * side of "maybe".  A matching error also answers maybe.
+ * start: with PCRE2_PARTIAL_HARD in options, a hard partial match of the
+ * anchored re; without, whether re matches at the start when s ends the text.
+ * Sound without positive look-behinds, \b, \B and verbs (the caller checks for
+ * them): a negative look-behind sees no text before s and passes, and PCRE2
+ * reports running out of text inside a look-ahead as a partial match, so a
+ * probe only errs on the side of "maybe".  A matching error also answers maybe.
  */
 static int may_begin(const pcre2_code *re, const unsigned char *s, size_t n, uint32_t options,
 		     pcre2_match_data *md)
 {
-	return pcre2_match(re, s, n, 0, options | PCRE2_PARTIAL_HARD, md, NULL) !=
-	       PCRE2_ERROR_NOMATCH;
+	return pcre2_match(re, s, n, 0, options, md, NULL) != PCRE2_ERROR_NOMATCH;
 }
 
 /*
@@ -751,7 +766,7 @@ static void probe_starts(struct anyre *a, pcre2_match_data *md)
 	for (uint32_t cp = 1; cp < PROBE_END; cp++) {
 		if (!probed(cp)) {
 			a->start[cp] = NO_DETAIL;
-		} else if (may_begin(a->re, buf, utf8_put(cp, buf), 0, md)) {
+		} else if (may_begin(a->re, buf, utf8_put(cp, buf), PCRE2_PARTIAL_HARD, md)) {
 			a->start[cp] = a->nstarts < MAX_STARTS ? (unsigned char)(a->nstarts + 1)
 							       : NO_DETAIL;
 			if (a->nstarts < MAX_STARTS)
@@ -760,6 +775,7 @@ static void probe_starts(struct anyre *a, pcre2_match_data *md)
 	}
 	/* calloc: pages of pairs never seen are never touched */
 	a->pair = lmi_xcalloc(a->nstarts ? a->nstarts : 1, PAIR_BYTES);
+	a->tri = lmi_xcalloc((size_t)1 << TRI_BITS, sizeof(*a->tri));
 }
 
 /* Decodes the code point at s (valid UTF-8) and sets *len to its length in bytes. */
@@ -798,7 +814,7 @@ static void probe_pattern_starts(struct lmi_rules_priv *p, unsigned b)
 			continue;
 		for (size_t k = 0; k < a->nstarts; k++)
 			if (may_begin(p->pats[i].re, buf, utf8_put(a->starts[k], buf),
-				      PCRE2_ANCHORED, p->md))
+				      PCRE2_ANCHORED | PCRE2_PARTIAL_HARD, p->md))
 				a->pmask[i][k / 64] |= (uint64_t)1 << (k % 64);
 	}
 }
@@ -985,6 +1001,7 @@ void lmi_rules_release(struct lmi_rules *rs)
 		pcre2_code_free(p->any[b].re);
 		free(p->any[b].start);
 		free(p->any[b].pair);
+		free(p->any[b].tri);
 		free(p->any[b].pmask);
 	}
 	pcre2_match_data_free(p->md);
@@ -1250,10 +1267,11 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 
 static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 {
-	const char *x = val(c, f);
+	const char *x;
 
 	if (!on(c, k) || st(c, f) == V_EMPTY)
 		return;
+	x = val(c, f);
 	if (!set_has(c->p->lst[list], x, val_len(c, f)))
 		add(c, k, fid_name[f], x, "%s '%.*s' is not in the code list", fid_name[f],
 		    SHOW(x));
@@ -1436,31 +1454,71 @@ static inline unsigned start_at(const struct anyre *a, const unsigned char *s, s
 }
 
 /*
+ * Whether a match of a->re can begin at s, where start code point k and
+ * code point cp2 (len bytes in all) are followed by the code point at s +
+ * len, or by the end of the text when len == end: the triple table.
+ */
+static int tri_may(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t cp2,
+		   const unsigned char *s, size_t len, size_t end)
+{
+	size_t len3 = 0;
+	uint32_t cp3 = 0;
+	uint64_t key, h;
+
+	if (len < end)
+		cp3 = utf8_at(s + len, &len3);
+	key = ((uint64_t)(k + 1) << 42 | (uint64_t)cp2 << 21 | cp3) << 1;
+	h = (key * 0x9E3779B97F4A7C15u) >> (64 - TRI_BITS);
+	for (int i = 0; i < TRI_PROBES; i++) {
+		uint64_t *slot = &a->tri[(h + (uint64_t)i) & (((uint64_t)1 << TRI_BITS) - 1)];
+
+		if (*slot == 0) {
+			*slot = key | (uint64_t)may_begin(a->re, s, len + len3,
+						       PCRE2_NO_UTF_CHECK |
+							   (len3 > 0 ? PCRE2_PARTIAL_HARD : 0),
+						       md);
+			return (int)(*slot & 1);
+		}
+		if ((*slot & ~(uint64_t)1) == key)
+			return (int)(*slot & 1);
+	}
+	return 1;
+}
+
+/*
  * Whether a match of a->re can begin at s, where the start code point k
- * (first len bytes) is followed by the code point at s + len (end bytes in
- * all): the pair table, probed on first sight.
+ * (first len bytes) is followed by the code point at s + len, or ends the
+ * text when len == end: the pair table, probed on first sight, then the
+ * triple table.  The end of the text takes the slot of code point 0, which
+ * text never holds.
  */
 static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const unsigned char *s,
 		    size_t len, size_t end)
 {
-	size_t len2;
-	uint32_t cp2;
+	size_t len2 = 0;
+	uint32_t cp2 = 0;
 	unsigned char *tab;
 	unsigned sh, v;
 
-	if (len >= end)
-		return 1;
-	cp2 = utf8_at(s + len, &len2);
-	if (cp2 >= PROBE_END)
-		return 1;
+	if (len < end) {
+		cp2 = utf8_at(s + len, &len2);
+		if (cp2 >= PROBE_END || cp2 == 0)
+			return 1;
+	}
 	tab = a->pair + k * PAIR_BYTES + cp2 / 4;
 	sh = (cp2 % 4) * 2;
 	v = (*tab >> sh) & 3;
 	if (v == 0) {
-		v = may_begin(a->re, s, len + len2, PCRE2_NO_UTF_CHECK, md) ? 2 : 1;
+		v = may_begin(a->re, s, len + len2,
+			      PCRE2_NO_UTF_CHECK | (len2 > 0 ? PCRE2_PARTIAL_HARD : 0), md)
+			? 2
+			: 1;
 		*tab = (unsigned char)(*tab | v << sh);
 	}
-	return v == 2;
+	if (v == 1)
+		return 0;
+	/* a pair at the end of the text was probed as a whole match: nothing follows */
+	return len2 == 0 || tri_may(a, md, k, cp2, s, len + len2, end);
 }
 
 /*
@@ -1468,8 +1526,9 @@ static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const uns
  * with a start table, anchored at each position where a match can begin.
  * Returns 0 for no match; else 1 with *at set to the match position and
  * mask[] to the start code points at which some pattern may begin from there
- * on (all bits when unknown).  A matching error counts as a match at 0 with
- * all bits, so that every pattern is tried.
+ * on, or 2 when that is unknown (a code point without an index follows).  A
+ * matching error counts as a match at 0 with an unknown mask, so that every
+ * pattern is tried.
  */
 static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n, size_t *at,
 		     uint64_t mask[2])
@@ -1481,10 +1540,11 @@ static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t
 	int rc = PCRE2_ERROR_NOMATCH;
 
 	*at = 0;
-	mask[0] = mask[1] = ~(uint64_t)0;
 	if (a->start == NULL)
 		return pcre2_match(a->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) !=
-		       PCRE2_ERROR_NOMATCH;
+			       PCRE2_ERROR_NOMATCH
+			   ? 2
+			   : 0;
 	for (; i < n; i += len) {
 		k = start_at(a, s + i, &len);
 		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
@@ -1500,7 +1560,7 @@ static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
 	if (rc < 0)
-		return 1;
+		return 2;
 	/* Which start code points follow: a pattern that begins with none of them cannot match. */
 	*at = i;
 	mask[0] = mask[1] = 0;
@@ -1508,10 +1568,8 @@ static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t
 		k = start_at(a, s + i, &len);
 		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
 			continue;
-		if (k == NO_DETAIL) {
-			mask[0] = mask[1] = ~(uint64_t)0;
-			break;
-		}
+		if (k == NO_DETAIL)
+			return 2;
 		mask[(k - 1) / 64] |= (uint64_t)1 << ((k - 1) % 64);
 	}
 	return 1;
@@ -1533,8 +1591,12 @@ static void check_wording(struct ctx *c)
 		const char *x = val(c, fields[b]);
 		size_t n = val_len(c, fields[b]), at;
 		uint64_t mask[2];
+		int hit;
 
-		if (n == 0 || a->re == NULL || !any_match(p, b, x, n, &at, mask))
+		if (n == 0 || a->re == NULL)
+			continue;
+		hit = any_match(p, b, x, n, &at, mask);
+		if (hit == 0)
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];
@@ -1543,8 +1605,7 @@ static void check_wording(struct ctx *c)
 			if (!(pt->fields & (1u << b)) || (fired & (1u << pt->rule)) ||
 			    !on(c, pt->rule))
 				continue;
-			if (a->pmask != NULL && !(a->pmask[i][0] & mask[0]) &&
-			    !(a->pmask[i][1] & mask[1]))
+			if (hit == 1 && !(a->pmask[i][0] & mask[0]) && !(a->pmask[i][1] & mask[1]))
 				continue;
 			if (pt->when_slot >= 0 &&
 			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot),
