@@ -179,7 +179,8 @@ struct rule {
 struct strset {
 	char *name;
 	char **s;
-	size_t *len; /* strlen of each s[], set by set_sort() */
+	size_t *len;   /* strlen of each s[], set by set_sort() */
+	uint64_t *key; /* short_key() of each s[], set by set_sort() */
 	size_t n, cap;
 };
 
@@ -230,6 +231,13 @@ struct anyre {
 	uint64_t (*pmask)[2]; /* [npats]: the starts[] a pattern may begin with */
 };
 
+/* A schema field to check in each row: its schema index, input column and type. */
+struct fcheck {
+	size_t si;
+	size_t col;
+	enum lmi_type type;
+};
+
 #define MONTHS_FROM 1900 /* the years lmi_date_valid() accepts */
 #define MONTHS_TO 2100
 
@@ -261,7 +269,7 @@ struct lmi_rules_priv {
 	long month_start[(MONTHS_TO - MONTHS_FROM + 1) * 12];
 	unsigned char month_len[(MONTHS_TO - MONTHS_FROM + 1) * 12];
 	/* The schema fields present in the input and not added by tools: the ones to check. */
-	size_t *check;
+	struct fcheck *check;
 	size_t ncheck;
 	/* Per-row scratch, one entry per schema field. */
 	enum vstate *st;
@@ -347,32 +355,48 @@ static void set_add(struct strset *set, const char *s)
 	set->s[set->n++] = lmi_xstrdup(s);
 }
 
+/*
+ * The n bytes of s packed into an integer when 1 <= n <= 8, else 0.  Strings
+ * without NUL bytes have equal keys exactly when they are equal.
+ */
+static uint64_t short_key(const char *s, size_t n)
+{
+	uint64_t k = 0;
+
+	if (n == 0 || n > 8)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return k;
+}
+
 static void set_sort(struct strset *set)
 {
+	size_t n = set->n ? set->n : 1;
+
 	if (set->n > 1)
 		qsort(set->s, set->n, sizeof(*set->s), cmpstr);
-	set->len = lmi_xrealloc(set->len, (set->n ? set->n : 1) * sizeof(*set->len));
-	for (size_t i = 0; i < set->n; i++)
+	set->len = lmi_xrealloc(set->len, n * sizeof(*set->len));
+	set->key = lmi_xrealloc(set->key, n * sizeof(*set->key));
+	for (size_t i = 0; i < set->n; i++) {
 		set->len[i] = strlen(set->s[i]);
+		set->key[i] = short_key(set->s[i], set->len[i]);
+	}
 }
 
 /* Whether the n bytes of s (NUL-terminated) are in the sorted set. */
 static int set_has(const struct strset *set, const char *s, size_t n)
 {
+	uint64_t k;
+
 	if (set == NULL || set->n == 0)
 		return 0;
-	if (set->n <= 16) {
-		/* short code lists: the lengths skip most compares */
-		for (size_t i = 0; i < set->n; i++) {
-			size_t j = 0;
-
-			if (set->len[i] != n)
-				continue;
-			while (j < n && set->s[i][j] == s[j])
-				j++;
-			if (j == n)
+	k = short_key(s, n);
+	if (set->n <= 16 && k != 0) {
+		/* short codes in short lists, the usual case: one integer compare each */
+		for (size_t i = 0; i < set->n; i++)
+			if (set->key[i] == k)
 				return 1;
-		}
 		return 0;
 	}
 	return bsearch(&s, set->s, set->n, sizeof(*set->s), cmpstr) != NULL;
@@ -384,6 +408,7 @@ static void set_free(struct strset *set)
 		free(set->s[i]);
 	free(set->s);
 	free(set->len);
+	free(set->key);
 	free(set->name);
 }
 
@@ -960,7 +985,8 @@ int lmi_rules_bind(struct lmi_rules *rs, const int *cols)
 	for (size_t i = 0; i < rs->schema->n; i++) {
 		p->st[i] = V_EMPTY;
 		if (cols[i] >= 0 && !(rs->schema->fields[i].flags & LMI_F_ADDED))
-			p->check[p->ncheck++] = i;
+			p->check[p->ncheck++] = (struct fcheck){i, (size_t)cols[i],
+								rs->schema->fields[i].type};
 	}
 	return LMI_OK;
 }
@@ -1195,23 +1221,29 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 
 	/* the fields not in p->check stay V_EMPTY (lmi_rules_bind) */
 	for (size_t k = 0; k < p->ncheck; k++) {
-		size_t i = p->check[k];
-		const struct lmi_field *f = &p->schema->fields[i];
-		int col = p->cols[i];
-		const char *x = cell(c->row, col);
-		size_t len = (size_t)col < c->row->n ? c->row->len[col] : 0;
+		size_t i = p->check[k].si, col = p->check[k].col;
+		const struct lmi_field *f;
+		const char *x = "";
+		size_t len = 0;
 		long long ll;
 		const char *e;
 		int rc;
 
-		p->st[i] = V_EMPTY;
-		if (blank(x)) {
+		if (col < c->row->n) {
+			x = c->row->f[col];
+			len = c->row->len[col];
+		}
+		/* only a value that is empty or starts with a blank can be blank */
+		if (len == 0 || ((x[0] == ' ' || x[0] == '\t') && blank(x))) {
+			f = &p->schema->fields[i];
+			p->st[i] = V_EMPTY;
 			if (f->flags & LMI_F_REQUIRED)
 				add(c, req, f->name, x, "required field '%s' is empty", f->name);
 			continue;
 		}
 		p->st[i] = V_OK;
-		switch (f->type) {
+		f = &p->schema->fields[i];
+		switch (p->check[k].type) {
 		case LMI_T_DATE:
 			rc = iso_date(p, x, len, &p->days[i]) ? LMI_OK
 							       : lmi_parse_date(x, &p->days[i]);
