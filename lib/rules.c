@@ -1466,22 +1466,25 @@ static void check_structure(struct ctx *c)
 }
 
 /* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
-static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
+/* utf8_at() with ASCII and three-byte characters (Hangul) decoded inline: this runs on every one */
+static inline uint32_t cp_at(const unsigned char *s, size_t *len)
 {
-	uint32_t cp;
-
-	/* ASCII and three-byte characters (Hangul) decoded here: this runs on every character */
 	if (s[0] < 0x80) {
 		*len = 1;
-		return a->start[s[0]];
+		return s[0];
 	}
 	if (s[0] >= 0xE0 && s[0] < 0xF0) {
 		*len = 3;
-		cp = ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
-		     (s[2] & 0x3F);
-	} else {
-		cp = utf8_at(s, len);
+		return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		       (s[2] & 0x3F);
 	}
+	return utf8_at(s, len);
+}
+
+static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
+{
+	uint32_t cp = cp_at(s, len);
+
 	return cp < PROBE_END ? a->start[cp] : NO_DETAIL;
 }
 
@@ -1517,6 +1520,15 @@ static int tri_may(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t c
 	return 1;
 }
 
+/* The pair table entry for the n bytes of s: 2 when a match may begin with them, else 1. */
+static unsigned pair_probe(struct anyre *a, pcre2_match_data *md, const unsigned char *s,
+			   size_t n, int partial)
+{
+	return may_begin(a->re, s, n, PCRE2_NO_UTF_CHECK | (partial ? PCRE2_PARTIAL_HARD : 0), md)
+		   ? 2
+		   : 1;
+}
+
 /*
  * Whether a match of a->re can begin at s, where the start code point k
  * (first len bytes) is followed by the code point at s + len, or ends the
@@ -1524,8 +1536,8 @@ static int tri_may(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t c
  * triple table.  The end of the text takes the slot of code point 0, which
  * text never holds.
  */
-static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const unsigned char *s,
-		    size_t len, size_t end)
+static inline int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k,
+			   const unsigned char *s, size_t len, size_t end)
 {
 	size_t len2 = 0;
 	uint32_t cp2 = 0;
@@ -1533,7 +1545,7 @@ static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const uns
 	unsigned sh, v;
 
 	if (len < end) {
-		cp2 = utf8_at(s + len, &len2);
+		cp2 = cp_at(s + len, &len2);
 		if (cp2 >= PROBE_END || cp2 == 0)
 			return 1;
 	}
@@ -1541,10 +1553,7 @@ static int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k, const uns
 	sh = (cp2 % 4) * 2;
 	v = (*tab >> sh) & 3;
 	if (v == 0) {
-		v = may_begin(a->re, s, len + len2,
-			      PCRE2_NO_UTF_CHECK | (len2 > 0 ? PCRE2_PARTIAL_HARD : 0), md)
-			? 2
-			: 1;
+		v = pair_probe(a, md, s, len + len2, len2 > 0);
 		*tab = (unsigned char)(*tab | v << sh);
 	}
 	if (v == 1)
