@@ -1530,6 +1530,26 @@ static unsigned pair_probe(struct anyre *a, pcre2_match_data *md, const unsigned
 }
 
 /*
+ * pair_may() for a pair not yet probed or that may begin a match: probes it
+ * (tab and sh locate its entry), then looks up the triple.
+ */
+static int pair_maybe(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t cp2,
+		      const unsigned char *s, size_t len, size_t len2, size_t end,
+		      unsigned char *tab, unsigned sh)
+{
+	unsigned v = (*tab >> sh) & 3;
+
+	if (v == 0) {
+		v = pair_probe(a, md, s, len + len2, len2 > 0);
+		*tab = (unsigned char)(*tab | v << sh);
+	}
+	if (v == 1)
+		return 0;
+	/* a pair at the end of the text was probed as a whole match: nothing follows */
+	return len2 == 0 || tri_may(a, md, k, cp2, s, len + len2, end);
+}
+
+/*
  * Whether a match of a->re can begin at s, where the start code point k
  * (first len bytes) is followed by the code point at s + len, or ends the
  * text when len == end: the pair table, probed on first sight, then the
@@ -1552,14 +1572,9 @@ static inline int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k,
 	tab = a->pair + k * PAIR_BYTES + cp2 / 4;
 	sh = (cp2 % 4) * 2;
 	v = (*tab >> sh) & 3;
-	if (v == 0) {
-		v = pair_probe(a, md, s, len + len2, len2 > 0);
-		*tab = (unsigned char)(*tab | v << sh);
-	}
 	if (v == 1)
 		return 0;
-	/* a pair at the end of the text was probed as a whole match: nothing follows */
-	return len2 == 0 || tri_may(a, md, k, cp2, s, len + len2, end);
+	return pair_maybe(a, md, k, cp2, s, len, len2, end, tab, sh);
 }
 
 /*

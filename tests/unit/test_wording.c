@@ -308,7 +308,7 @@ static void test_dates(void)
 	for (int y = 1899; y <= 2101; y++) {
 		for (int m = 0; m <= 13; m++) {
 			for (int d = 0; d <= 32; d++) {
-				char date[16];
+				char date[40];
 				char *f[1] = {date};
 				size_t len[1] = {10};
 				struct lmi_csv_row row = {1, f, len, 2};
