@@ -323,20 +323,22 @@ size_t lmi_utf8_len(const char *s, size_t n)
 
 int lmi_bizno_valid(const char *s)
 {
-	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
-	int sum = 0, nonzero = 0;
+	static const unsigned w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
+	unsigned sum = 0, any = 0, d;
 
-	for (int i = 0; i < 10; i++) {
-		if (s[i] < '0' || s[i] > '9')
+	/* stops at the first non-digit, so never reads past a shorter string */
+	for (int i = 0; i < 9; i++) {
+		d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
 			return 0;
-		nonzero |= s[i] != '0';
-		if (i < 9)
-			sum += (s[i] - '0') * w[i];
+		any |= d;
+		sum += d * w[i];
 	}
-	if (s[10] != '\0' || !nonzero)
+	d = (unsigned)(unsigned char)s[9] - '0';
+	if (d > 9 || s[10] != '\0' || (any | d) == 0)
 		return 0;
-	sum += (s[8] - '0') * 5 / 10;
-	return (10 - sum % 10) % 10 == s[9] - '0';
+	sum += ((unsigned)(unsigned char)s[8] - '0') * 5 / 10;
+	return (10 - sum % 10) % 10 == d;
 }
 
 /* ---- string sets ---- */
@@ -1312,11 +1314,11 @@ static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 static void check_bizno(struct ctx *c)
 {
 	const char *x = val(c, F_EMPLOYER);
-	size_t n = strlen(x);
+	size_t n = val_len(c, F_EMPLOYER);
 	int sum = 0;
 	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
 
-	if (st(c, F_EMPLOYER) == V_EMPTY || lmi_bizno_valid(x))
+	if (st(c, F_EMPLOYER) == V_EMPTY || (n == 10 && lmi_bizno_valid(x)))
 		return;
 	if (n != 10 || !lmi_is_digits(x)) {
 		add(c, R2, "employer_id", x, "business number '%.*s' is not 10 digits", SHOW(x));
