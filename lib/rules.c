@@ -358,8 +358,8 @@ static void set_add(struct strset *set, const char *s)
 }
 
 /*
- * The n bytes of s packed into an integer when 1 <= n <= 8, else 0.  Strings
- * without NUL bytes have equal keys exactly when they are equal.
+ * The n bytes of s packed into an integer when 1 <= n <= 8, else 0.  Two such
+ * strings without NUL bytes have equal keys exactly when they are equal.
  */
 static uint64_t short_key(const char *s, size_t n)
 {
@@ -1467,7 +1467,6 @@ static void check_structure(struct ctx *c)
 		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
 }
 
-/* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
 /* utf8_at() with ASCII and three-byte characters (Hangul) decoded inline: this runs on every one */
 static inline uint32_t cp_at(const unsigned char *s, size_t *len)
 {
@@ -1483,6 +1482,7 @@ static inline uint32_t cp_at(const unsigned char *s, size_t *len)
 	return utf8_at(s, len);
 }
 
+/* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
 static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
 {
 	uint32_t cp = cp_at(s, len);
