@@ -1220,10 +1220,15 @@ static int blank(const char *s)
 static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum rid type_rule)
 {
 	struct lmi_rules_priv *p = c->p;
+	/* in locals: the calls below would make the compiler reload them for every field */
+	const struct fcheck *check = p->check;
+	size_t ncheck = p->ncheck, ncol = c->row->n;
+	char *const *cf = c->row->f;
+	const size_t *clen = c->row->len;
 
 	/* the fields not in p->check stay V_EMPTY (lmi_rules_bind) */
-	for (size_t k = 0; k < p->ncheck; k++) {
-		size_t i = p->check[k].si, col = p->check[k].col;
+	for (size_t k = 0; k < ncheck; k++) {
+		size_t i = check[k].si, col = check[k].col;
 		const struct lmi_field *f;
 		const char *x = "";
 		size_t len = 0;
@@ -1231,9 +1236,9 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		const char *e;
 		int rc;
 
-		if (col < c->row->n) {
-			x = c->row->f[col];
-			len = c->row->len[col];
+		if (col < ncol) {
+			x = cf[col];
+			len = clen[col];
 		}
 		/* only a value that is empty or starts with a blank can be blank */
 		if (len == 0 || ((x[0] == ' ' || x[0] == '\t') && blank(x))) {
@@ -1245,7 +1250,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		}
 		p->st[i] = V_OK;
 		f = &p->schema->fields[i];
-		switch (p->check[k].type) {
+		switch (check[k].type) {
 		case LMI_T_DATE:
 			rc = iso_date(p, x, len, &p->days[i]) ? LMI_OK
 							       : lmi_parse_date(x, &p->days[i]);
