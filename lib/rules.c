@@ -1363,6 +1363,7 @@ static void check_dates(struct ctx *c)
 {
 	const struct rule *span = c->p->slot[R4_SPAN];
 	const char *status = val(c, F_STATUS);
+	size_t slen = val_len(c, F_STATUS);
 	char a[11], b[11];
 	long reg = 0, close = 0;
 	int has_reg = st(c, F_REG) == V_OK, has_close = st(c, F_CLOSE) == V_OK;
@@ -1389,11 +1390,11 @@ static void check_dates(struct ctx *c)
 		    "posting open %ld days, more than %.0f", close - reg, span->max);
 	}
 	/* A status the source set (closed one way or another) stands; open is re-derived. */
-	if (strcmp(status, "filled") == 0)
+	if (slen == 6 && memcmp(status, "filled", 6) == 0)
 		c->v->status = "filled";
-	else if (strcmp(status, "cancelled") == 0)
+	else if (slen == 9 && memcmp(status, "cancelled", 9) == 0)
 		c->v->status = "cancelled";
-	else if (strcmp(status, "expired") == 0)
+	else if (slen == 7 && memcmp(status, "expired", 7) == 0)
 		c->v->status = "expired";
 	else if (has_close && close < c->as_of)
 		c->v->status = "expired";
