@@ -73,6 +73,7 @@ struct run {
 	FILE *rej_fp;
 	int *cols;
 	int flags_col, wage_col, status_col; /* existing output columns, or -1 */
+	size_t special[3], nspecial;	     /* the existing ones, ascending */
 	struct lmi_warncap cap;
 	struct lmi_count count;
 	char *buf; /* flags being built, reused from row to row */
@@ -163,6 +164,9 @@ static void write_header(struct run *r)
 	r->wage_col = vac ? lmi_csv_col(&r->in, "wage_hourly_min") : -1;
 	r->status_col = vac ? lmi_csv_col(&r->in, "status") : -1;
 	for (size_t i = 0; i < r->in.header.n; i++)
+		if ((int)i == r->flags_col || (int)i == r->wage_col || (int)i == r->status_col)
+			r->special[r->nspecial++] = i;
+	for (size_t i = 0; i < r->in.header.n; i++)
 		lmi_csvw_field(&r->out, r->in.header.f[i], r->in.header.len[i]);
 	if (r->flags_col < 0)
 		lmi_csvw_str(&r->out, "flags");
@@ -177,21 +181,25 @@ static void write_header(struct run *r)
 static void write_row(struct run *r, const struct lmi_csv_row *row, const struct lmi_verdict *v)
 {
 	int vac = r->vacancy;
+	size_t i = 0;
 
 	r->buflen = 0;
 	if (r->flags_col >= 0)
 		buf_add(r, row->f[r->flags_col], row->len[r->flags_col]);
 	join_ids(r, v, LMI_SEV_WARN);
-	for (size_t i = 0; i < row->n; i++) {
+	/* the input columns run by unchanged between the (at most three) replaced ones */
+	for (size_t k = 0; k < r->nspecial && r->special[k] < row->n; k++, i++) {
+		for (; i < r->special[k]; i++)
+			lmi_csvw_field(&r->out, row->f[i], row->len[i]);
 		if ((int)i == r->flags_col)
 			lmi_csvw_field(&r->out, r->buf, r->buflen);
 		else if ((int)i == r->wage_col)
 			lmi_csvw_str(&r->out, v->wage_hourly);
-		else if ((int)i == r->status_col)
-			lmi_csvw_str(&r->out, v->status ? v->status : "");
 		else
-			lmi_csvw_field(&r->out, row->f[i], row->len[i]);
+			lmi_csvw_str(&r->out, v->status ? v->status : "");
 	}
+	for (; i < row->n; i++)
+		lmi_csvw_field(&r->out, row->f[i], row->len[i]);
 	if (r->flags_col < 0)
 		lmi_csvw_field(&r->out, r->buf, r->buflen);
 	if (vac && r->wage_col < 0)

@@ -179,6 +179,8 @@ struct rule {
 struct strset {
 	char *name;
 	char **s;
+	size_t *len;   /* strlen of each s[], set by set_sort() */
+	uint64_t *key; /* short_key() of each s[], set by set_sort() */
 	size_t n, cap;
 };
 
@@ -190,6 +192,54 @@ struct pattern {
 	pcre2_code *re;
 	char *label;
 };
+
+#define MAX_STARTS 128 /* start code points of one field with a pair table and a mask bit */
+#define NO_DETAIL 255  /* start[] value of a code point that may begin a match, no pair table */
+#define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
+#define PAIR_BYTES (PROBE_END / 4 + 1) /* 2 bits per next code point */
+#define TRI_BITS 14			/* 2^14 triples cached per field */
+#define TRI_PROBES 8			/* slots tried per triple before giving up */
+
+/*
+ * The patterns of one field (title or description) as one alternation, and the
+ * filters that keep most positions of a text away from it.
+ */
+struct anyre {
+	pcre2_code *re; /* NULL when no pattern reads the field */
+	/*
+	 * With a start table, re is compiled anchored and is tried only where a
+	 * match can begin (see probe_starts()): start[cp] is 0 when no match can
+	 * begin with code point cp, k + 1 for the start code point starts[k], and
+	 * NO_DETAIL for one that may but has no index.
+	 */
+	unsigned char *start;
+	uint32_t starts[MAX_STARTS];
+	size_t nstarts;
+	/*
+	 * pair + k * PAIR_BYTES: whether a match can begin with starts[k] followed
+	 * by code point cp2, probed on first sight: 2 bits per cp2, 0 not yet
+	 * known, 1 no, 2 maybe.  One zeroed block, so checking a row never
+	 * allocates.
+	 */
+	unsigned char *pair;
+	/*
+	 * When a pair may begin a match, the triple with the code point after it
+	 * (0 for the end of the text): a hash table of (key << 1 | may), 0 when
+	 * empty, filled on first sight; when it is full a triple is not cached.
+	 */
+	uint64_t *tri;
+	uint64_t (*pmask)[2]; /* [npats]: the starts[] a pattern may begin with */
+};
+
+/* A schema field to check in each row: its schema index, input column and type. */
+struct fcheck {
+	size_t si;
+	size_t col;
+	enum lmi_type type;
+};
+
+#define MONTHS_FROM 1900 /* the years lmi_date_valid() accepts */
+#define MONTHS_TO 2100
 
 /* Parsed value of one schema field in the current row. */
 enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
@@ -213,13 +263,14 @@ struct lmi_rules_priv {
 	size_t nwage;
 	struct pattern *pats;
 	size_t npats;
-	pcre2_code *any[2]; /* all patterns of title / description, for a quick miss */
-	/*
-	 * When start[b] is set, any[b] is compiled anchored and is tried only at
-	 * the code points that can begin a match (see probe_starts()).
-	 */
-	unsigned char *start[2];
+	struct anyre any[2]; /* all patterns of title / description, for a quick miss */
 	pcre2_match_data *md;
+	/* Days of the first day and length of each month of MONTHS_FROM..MONTHS_TO. */
+	long month_start[(MONTHS_TO - MONTHS_FROM + 1) * 12];
+	unsigned char month_len[(MONTHS_TO - MONTHS_FROM + 1) * 12];
+	/* The schema fields present in the input and not added by tools: the ones to check. */
+	struct fcheck *check;
+	size_t ncheck;
 	/* Per-row scratch, one entry per schema field. */
 	enum vstate *st;
 	double *num;
@@ -272,20 +323,22 @@ size_t lmi_utf8_len(const char *s, size_t n)
 
 int lmi_bizno_valid(const char *s)
 {
-	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
-	int sum = 0, nonzero = 0;
+	static const unsigned w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
+	unsigned sum = 0, any = 0, d;
 
-	for (int i = 0; i < 10; i++) {
-		if (s[i] < '0' || s[i] > '9')
+	/* stops at the first non-digit, so never reads past a shorter string */
+	for (int i = 0; i < 9; i++) {
+		d = (unsigned)(unsigned char)s[i] - '0';
+		if (d > 9)
 			return 0;
-		nonzero |= s[i] != '0';
+		any |= d;
+		sum += d * w[i];
 	}
-	if (s[10] != '\0' || !nonzero)
+	d = (unsigned)(unsigned char)s[9] - '0';
+	if (d > 9 || s[10] != '\0' || (any | d) == 0)
 		return 0;
-	for (int i = 0; i < 9; i++)
-		sum += (s[i] - '0') * w[i];
-	sum += (s[8] - '0') * 5 / 10;
-	return (10 - sum % 10) % 10 == s[9] - '0';
+	sum += ((unsigned)(unsigned char)s[8] - '0') * 5 / 10;
+	return (10 - sum % 10) % 10 == d;
 }
 
 /* ---- string sets ---- */
@@ -304,20 +357,47 @@ static void set_add(struct strset *set, const char *s)
 	set->s[set->n++] = lmi_xstrdup(s);
 }
 
-static void set_sort(struct strset *set)
+/*
+ * The n bytes of s packed into an integer when 1 <= n <= 8, else 0.  Two such
+ * strings without NUL bytes have equal keys exactly when they are equal.
+ */
+static uint64_t short_key(const char *s, size_t n)
 {
-	if (set->n > 1)
-		qsort(set->s, set->n, sizeof(*set->s), cmpstr);
+	uint64_t k = 0;
+
+	if (n == 0 || n > 8)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return k;
 }
 
-static int set_has(const struct strset *set, const char *s)
+static void set_sort(struct strset *set)
 {
+	size_t n = set->n ? set->n : 1;
+
+	if (set->n > 1)
+		qsort(set->s, set->n, sizeof(*set->s), cmpstr);
+	set->len = lmi_xrealloc(set->len, n * sizeof(*set->len));
+	set->key = lmi_xrealloc(set->key, n * sizeof(*set->key));
+	for (size_t i = 0; i < set->n; i++) {
+		set->len[i] = strlen(set->s[i]);
+		set->key[i] = short_key(set->s[i], set->len[i]);
+	}
+}
+
+/* Whether the n bytes of s (NUL-terminated) are in the sorted set. */
+static int set_has(const struct strset *set, const char *s, size_t n)
+{
+	uint64_t k;
+
 	if (set == NULL || set->n == 0)
 		return 0;
-	if (set->n <= 16) {
-		/* short code lists: a first-byte test skips most calls */
+	k = short_key(s, n);
+	if (set->n <= 16 && k != 0) {
+		/* short codes in short lists, the usual case: one integer compare each */
 		for (size_t i = 0; i < set->n; i++)
-			if (set->s[i][0] == s[0] && strcmp(set->s[i], s) == 0)
+			if (set->key[i] == k)
 				return 1;
 		return 0;
 	}
@@ -329,6 +409,8 @@ static void set_free(struct strset *set)
 	for (size_t i = 0; i < set->n; i++)
 		free(set->s[i]);
 	free(set->s);
+	free(set->len);
+	free(set->key);
 	free(set->name);
 }
 
@@ -656,59 +738,71 @@ static int parse_pattern_row(struct lmi_rules *rs, const struct lmi_csv_row *row
 	return LMI_OK;
 }
 
-#define PROBE_END 0xD7A4 /* code points probed lie below; the rest may always start a match */
-
 static int probed(uint32_t cp)
 {
 	return cp < 0x80 || (cp >= 0x3130 && cp < 0x3190) || (cp >= 0xAC00 && cp < PROBE_END);
 }
 
-/*
- * Finds the code points that can begin a match of the anchored pattern re:
- * returns a table over 0..PROBE_END-1 (1 = may begin a match), or NULL to
- * search every position.  For each ASCII character, Hangul compatibility jamo
- * and Hangul syllable, a partial match of that one character at offset 0 tells
- * whether some text starting with it could match; code points not probed are
- * marked possible.  This is sound without positive look-behinds, \b, \B and
- * verbs (the caller checks for them): a negative look-behind sees no text at
- * offset 0 and passes, which only adds code points.  A pattern that matches
- * the empty string gets no table.
- */
-static unsigned char *probe_starts(const pcre2_code *re)
+/* Writes code point cp (below 0x10000) as UTF-8 into buf; returns its length. */
+static size_t utf8_put(uint32_t cp, unsigned char *buf)
 {
-	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-	unsigned char *ok, buf[4];
-	int rc;
-
-	if (md == NULL)
-		return NULL;
-	rc = pcre2_match(re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL);
-	if (rc != PCRE2_ERROR_NOMATCH) {
-		pcre2_match_data_free(md);
-		return NULL;
+	if (cp < 0x80) {
+		buf[0] = (unsigned char)cp;
+		return 1;
 	}
-	ok = lmi_xcalloc(PROBE_END, 1);
+	if (cp < 0x800) {
+		buf[0] = (unsigned char)(0xC0 | (cp >> 6));
+		buf[1] = (unsigned char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	buf[0] = (unsigned char)(0xE0 | (cp >> 12));
+	buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+	buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
+	return 3;
+}
+
+/*
+ * Whether some text starting with the n bytes of s could match re at its
+ * start: with PCRE2_PARTIAL_HARD in options, a hard partial match of the
+ * anchored re; without, whether re matches at the start when s ends the text.
+ * Sound without positive look-behinds, \b, \B and verbs (the caller checks for
+ * them): a negative look-behind sees no text before s and passes, and PCRE2
+ * reports running out of text inside a look-ahead as a partial match, so a
+ * probe only errs on the side of "maybe".  A matching error also answers maybe.
+ */
+static int may_begin(const pcre2_code *re, const unsigned char *s, size_t n, uint32_t options,
+		     pcre2_match_data *md)
+{
+	return pcre2_match(re, s, n, 0, options, md, NULL) != PCRE2_ERROR_NOMATCH;
+}
+
+/*
+ * Fills a->start: for each ASCII character, Hangul compatibility jamo and
+ * Hangul syllable, a one-character probe tells whether a match can begin with
+ * it; code points not probed are marked possible.  The first MAX_STARTS
+ * possible ones get an index (a->starts[]); a->pair gets one zeroed block of
+ * pair tables.  A pattern that matches the empty string gets no table.
+ */
+static void probe_starts(struct anyre *a, pcre2_match_data *md)
+{
+	unsigned char buf[4];
+
+	if (pcre2_match(a->re, (PCRE2_SPTR) "", 0, 0, 0, md, NULL) != PCRE2_ERROR_NOMATCH)
+		return;
+	a->start = lmi_xcalloc(PROBE_END, 1);
 	for (uint32_t cp = 1; cp < PROBE_END; cp++) {
-		size_t n;
-
 		if (!probed(cp)) {
-			ok[cp] = 1;
-			continue;
+			a->start[cp] = NO_DETAIL;
+		} else if (may_begin(a->re, buf, utf8_put(cp, buf), PCRE2_PARTIAL_HARD, md)) {
+			a->start[cp] = a->nstarts < MAX_STARTS ? (unsigned char)(a->nstarts + 1)
+							       : NO_DETAIL;
+			if (a->nstarts < MAX_STARTS)
+				a->starts[a->nstarts++] = cp;
 		}
-		if (cp < 0x80) {
-			buf[0] = (unsigned char)cp;
-			n = 1;
-		} else {
-			buf[0] = (unsigned char)(0xE0 | (cp >> 12));
-			buf[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-			buf[2] = (unsigned char)(0x80 | (cp & 0x3F));
-			n = 3;
-		}
-		rc = pcre2_match(re, buf, n, 0, PCRE2_PARTIAL_HARD, md, NULL);
-		ok[cp] = rc != PCRE2_ERROR_NOMATCH;
 	}
-	pcre2_match_data_free(md);
-	return ok;
+	/* calloc: pages of pairs never seen are never touched */
+	a->pair = lmi_xcalloc(a->nstarts ? a->nstarts : 1, PAIR_BYTES);
+	a->tri = lmi_xcalloc((size_t)1 << TRI_BITS, sizeof(*a->tri));
 }
 
 /* Decodes the code point at s (valid UTF-8) and sets *len to its length in bytes. */
@@ -732,19 +826,37 @@ static uint32_t utf8_at(const unsigned char *s, size_t *len)
 	       ((uint32_t)(s[2] & 0x3F) << 6) | (s[3] & 0x3F);
 }
 
-/* Appends "(?:pat)" for every pattern of field bit `bit` to one alternation. */
-static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code **out,
-		     unsigned char **start)
+/*
+ * Sets p->any[b].pmask[i] to the start code points that pattern i may begin
+ * with (the same probe as the combined pattern's, anchored at match time).
+ */
+static void probe_pattern_starts(struct lmi_rules_priv *p, unsigned b)
+{
+	struct anyre *a = &p->any[b];
+	unsigned char buf[4];
+
+	a->pmask = lmi_xcalloc(p->npats, sizeof(*a->pmask));
+	for (size_t i = 0; i < p->npats; i++) {
+		if (!(p->pats[i].fields & (1u << b)))
+			continue;
+		for (size_t k = 0; k < a->nstarts; k++)
+			if (may_begin(p->pats[i].re, buf, utf8_put(a->starts[k], buf),
+				      PCRE2_ANCHORED | PCRE2_PARTIAL_HARD, p->md))
+				a->pmask[i][k / 64] |= (uint64_t)1 << (k % 64);
+	}
+}
+
+/* Appends "(?:pat)" for every pattern of field b to one alternation. */
+static int build_any(struct lmi_rules *rs, unsigned b, char **pats)
 {
 	struct lmi_rules_priv *p = rs->p;
+	struct anyre *a = &p->any[b];
 	size_t len = 0, k = 0;
 	char *all;
 	int safe = 1;
 
-	*out = NULL;
-	*start = NULL;
 	for (size_t i = 0; i < p->npats; i++) {
-		if (!(p->pats[i].fields & bit))
+		if (!(p->pats[i].fields & (1u << b)))
 			continue;
 		len += strlen(pats[i]) + 5;
 		/* Constructs that look at the text before the start defeat the probe. */
@@ -758,7 +870,7 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 	for (size_t i = 0; i < p->npats; i++) {
 		size_t n = strlen(pats[i]);
 
-		if (!(p->pats[i].fields & bit))
+		if (!(p->pats[i].fields & (1u << b)))
 			continue;
 		if (k > 0)
 			all[k++] = '|';
@@ -768,12 +880,17 @@ static int build_any(struct lmi_rules *rs, unsigned bit, char **pats, pcre2_code
 		k += n + 4;
 	}
 	all[k] = '\0';
-	*out = compile(rs, "patterns.csv", all, safe ? PCRE2_ANCHORED : 0);
+	a->re = compile(rs, "patterns.csv", all, safe ? PCRE2_ANCHORED : 0);
 	free(all);
-	if (*out == NULL)
+	if (a->re == NULL)
 		return LMI_EPARSE;
-	if (safe)
-		*start = probe_starts(*out);
+	if (!safe)
+		return LMI_OK;
+	/* the probes are hard partial matches: JIT them too */
+	pcre2_jit_compile(a->re, PCRE2_JIT_COMPLETE | PCRE2_JIT_PARTIAL_HARD);
+	probe_starts(a, p->md);
+	if (a->start != NULL)
+		probe_pattern_starts(p, b);
 	return LMI_OK;
 }
 
@@ -799,17 +916,17 @@ static int load_patterns(struct lmi_rules *rs, const char *dir)
 		rc = parse_pattern_row(rs, &row, col, &p->pats[p->npats - 1]);
 	}
 	lmi_csv_close(&r);
+	p->md = pcre2_match_data_create(1, NULL);
+	if (p->md == NULL && rc >= 0)
+		rc = fail(rs, LMI_ENOMEM, "out of memory");
 	if (rc >= 0)
-		rc = build_any(rs, 1, pats, &p->any[0], &p->start[0]);
+		rc = build_any(rs, 0, pats);
 	if (rc >= 0)
-		rc = build_any(rs, 2, pats, &p->any[1], &p->start[1]);
+		rc = build_any(rs, 1, pats);
 	for (size_t i = 0; i < p->npats; i++)
 		free(pats[i]);
 	free(pats);
-	if (rc < 0)
-		return rc;
-	p->md = pcre2_match_data_create(1, NULL);
-	return p->md ? LMI_OK : fail(rs, LMI_ENOMEM, "out of memory");
+	return rc < 0 ? rc : LMI_OK;
 }
 
 int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
@@ -838,6 +955,15 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 	p->st = lmi_xcalloc(n, sizeof(*p->st));
 	p->num = lmi_xcalloc(n, sizeof(*p->num));
 	p->days = lmi_xcalloc(n, sizeof(*p->days));
+	p->check = lmi_xcalloc(n, sizeof(*p->check));
+	for (int y = MONTHS_FROM, k = 0; y <= MONTHS_TO; y++) {
+		for (int m = 1; m <= 12; m++, k++) {
+			p->month_start[k] = lmi_days_from_civil(y, m, 1);
+			p->month_len[k] = 28;
+			while (lmi_date_valid(y, m, p->month_len[k] + 1))
+				p->month_len[k]++;
+		}
+	}
 	rc = load_rules(rs, dir);
 	if (rc == LMI_OK)
 		rc = load_min_wage(rs, dir);
@@ -854,7 +980,16 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 
 int lmi_rules_bind(struct lmi_rules *rs, const int *cols)
 {
-	memcpy(rs->p->cols, cols, rs->schema->n * sizeof(*cols));
+	struct lmi_rules_priv *p = rs->p;
+
+	memcpy(p->cols, cols, rs->schema->n * sizeof(*cols));
+	p->ncheck = 0;
+	for (size_t i = 0; i < rs->schema->n; i++) {
+		p->st[i] = V_EMPTY;
+		if (cols[i] >= 0 && !(rs->schema->fields[i].flags & LMI_F_ADDED))
+			p->check[p->ncheck++] = (struct fcheck){i, (size_t)cols[i],
+								rs->schema->fields[i].type};
+	}
 	return LMI_OK;
 }
 
@@ -890,15 +1025,19 @@ void lmi_rules_release(struct lmi_rules *rs)
 		free(p->pats[i].label);
 	}
 	free(p->pats);
-	pcre2_code_free(p->any[0]);
-	pcre2_code_free(p->any[1]);
-	free(p->start[0]);
-	free(p->start[1]);
+	for (int b = 0; b < 2; b++) {
+		pcre2_code_free(p->any[b].re);
+		free(p->any[b].start);
+		free(p->any[b].pair);
+		free(p->any[b].tri);
+		free(p->any[b].pmask);
+	}
 	pcre2_match_data_free(p->md);
 	free(p->cols);
 	free(p->st);
 	free(p->num);
 	free(p->days);
+	free(p->check);
 	free(p);
 	rs->p = NULL;
 }
@@ -957,6 +1096,14 @@ static const char *val(const struct ctx *c, enum fid f)
 	return si < 0 ? "" : cell(c->row, c->p->cols[si]);
 }
 
+/* Length in bytes of val(c, f). */
+static size_t val_len(const struct ctx *c, enum fid f)
+{
+	int si = c->p->sidx[f], col = si < 0 ? -1 : c->p->cols[si];
+
+	return col >= 0 && (size_t)col < c->row->n ? c->row->len[col] : 0;
+}
+
 static enum vstate st(const struct ctx *c, enum fid f)
 {
 	int si = c->p->sidx[f];
@@ -974,16 +1121,21 @@ static long days(const struct ctx *c, enum fid f)
 	return c->p->days[c->p->sidx[f]];
 }
 
-/* The common case of a number field: 1 to 15 ASCII digits, exact in a double. */
-static int plain_int(const char *s, double *v)
+/*
+ * The common case of a number field: 1 to max (at most 15) ASCII digits,
+ * exact in a double; len is strlen(s).
+ */
+static int plain_int(const char *s, size_t len, size_t max, double *v)
 {
 	long long x = 0;
-	int n = 0;
 
-	for (; s[n] >= '0' && s[n] <= '9' && n < 16; n++)
-		x = x * 10 + (s[n] - '0');
-	if (s[n] != '\0' || n == 0 || n > 15)
+	if (len == 0 || len > max)
 		return 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		x = x * 10 + (s[i] - '0');
+	}
 	*v = (double)x;
 	return 1;
 }
@@ -1024,22 +1176,33 @@ static void format_cents(double x, char *out, size_t size)
 	out[k] = '\0';
 }
 
-/* The common case of a date: exactly YYYY-MM-DD and valid; else 0 (use lmi_parse_date). */
-static int iso_date(const char *s, long *days)
+static int digit(char c)
 {
-	int y, m, d;
+	return c >= '0' && c <= '9';
+}
 
-	for (int i = 0; i < 10; i++)
-		if (i == 4 || i == 7 ? s[i] != '-' : (s[i] < '0' || s[i] > '9'))
-			return 0;
-	if (s[10] != '\0')
+/*
+ * The common case of a date: exactly YYYY-MM-DD (len bytes) and valid; else 0
+ * (use lmi_parse_date).  Days come from the month table: day d of a month is
+ * its first day plus d - 1.
+ */
+static int iso_date(const struct lmi_rules_priv *p, const char *s, size_t len, long *days)
+{
+	int y, m, d, k;
+
+	if (len != 10 || s[4] != '-' || s[7] != '-' || !digit(s[0]) || !digit(s[1]) ||
+	    !digit(s[2]) || !digit(s[3]) || !digit(s[5]) || !digit(s[6]) || !digit(s[8]) ||
+	    !digit(s[9]))
 		return 0;
 	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	m = (s[5] - '0') * 10 + (s[6] - '0');
 	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (!lmi_date_valid(y, m, d))
+	if (y < MONTHS_FROM || y > MONTHS_TO || m < 1 || m > 12)
 		return 0;
-	*days = lmi_days_from_civil(y, m, d);
+	k = (y - MONTHS_FROM) * 12 + m - 1;
+	if (d < 1 || d > p->month_len[k])
+		return 0;
+	*days = p->month_start[k] + d - 1;
 	return 1;
 }
 
@@ -1057,27 +1220,40 @@ static int blank(const char *s)
 static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum rid type_rule)
 {
 	struct lmi_rules_priv *p = c->p;
-	const struct lmi_schema *s = p->schema;
+	/* in locals: the calls below would make the compiler reload them for every field */
+	const struct fcheck *check = p->check;
+	size_t ncheck = p->ncheck, ncol = c->row->n;
+	char *const *cf = c->row->f;
+	const size_t *clen = c->row->len;
 
-	for (size_t i = 0; i < s->n; i++) {
-		const struct lmi_field *f = &s->fields[i];
-		const char *x = cell(c->row, p->cols[i]);
+	/* the fields not in p->check stay V_EMPTY (lmi_rules_bind) */
+	for (size_t k = 0; k < ncheck; k++) {
+		size_t i = check[k].si, col = check[k].col;
+		const struct lmi_field *f;
+		const char *x = "";
+		size_t len = 0;
 		long long ll;
 		const char *e;
 		int rc;
 
-		p->st[i] = V_EMPTY;
-		if (p->cols[i] < 0 || (f->flags & LMI_F_ADDED))
-			continue;
-		if (blank(x)) {
+		if (col < ncol) {
+			x = cf[col];
+			len = clen[col];
+		}
+		/* only a value that is empty or starts with a blank can be blank */
+		if (len == 0 || ((x[0] == ' ' || x[0] == '\t') && blank(x))) {
+			f = &p->schema->fields[i];
+			p->st[i] = V_EMPTY;
 			if (f->flags & LMI_F_REQUIRED)
 				add(c, req, f->name, x, "required field '%s' is empty", f->name);
 			continue;
 		}
 		p->st[i] = V_OK;
-		switch (f->type) {
+		f = &p->schema->fields[i];
+		switch (check[k].type) {
 		case LMI_T_DATE:
-			rc = iso_date(x, &p->days[i]) ? LMI_OK : lmi_parse_date(x, &p->days[i]);
+			rc = iso_date(p, x, len, &p->days[i]) ? LMI_OK
+							       : lmi_parse_date(x, &p->days[i]);
 			if (rc == LMI_PARSE_UNTIL_FILLED && strcmp(f->name, "close_date") == 0) {
 				p->st[i] = V_UNTIL;
 			} else if (rc != LMI_OK) {
@@ -1087,6 +1263,9 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_INT:
+			/* 12 digits stay below lmi_parse_long's bound of 10^12 */
+			if (plain_int(x, len, 12, &p->num[i]))
+				break;
 			if (lmi_parse_long(x, -1000000000000LL, 1000000000000LL, &ll, &e) < 0) {
 				p->st[i] = V_BAD;
 				add(c, type_rule, f->name, x, "%s '%.*s' is not an integer",
@@ -1096,7 +1275,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_NUM:
-			if (plain_int(x, &p->num[i]))
+			if (plain_int(x, len, 15, &p->num[i]))
 				rc = LMI_OK;
 			else if (strncmp(f->name, "wage_", 5) == 0)
 				rc = lmi_parse_money(x, &p->num[i]);
@@ -1111,7 +1290,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 			}
 			break;
 		case LMI_T_BOOL:
-			if (strcmp(x, "0") != 0 && strcmp(x, "1") != 0) {
+			if (len != 1 || (x[0] != '0' && x[0] != '1')) {
 				p->st[i] = V_BAD;
 				add(c, type_rule, f->name, x, "%s '%.*s' is not 0 or 1", f->name,
 				    SHOW(x));
@@ -1127,11 +1306,12 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 
 static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 {
-	const char *x = val(c, f);
+	const char *x;
 
 	if (!on(c, k) || st(c, f) == V_EMPTY)
 		return;
-	if (!set_has(c->p->lst[list], x))
+	x = val(c, f);
+	if (!set_has(c->p->lst[list], x, val_len(c, f)))
 		add(c, k, fid_name[f], x, "%s '%.*s' is not in the code list", fid_name[f],
 		    SHOW(x));
 }
@@ -1139,11 +1319,11 @@ static void check_code(struct ctx *c, enum rid k, enum fid f, enum lid list)
 static void check_bizno(struct ctx *c)
 {
 	const char *x = val(c, F_EMPLOYER);
-	size_t n = strlen(x);
+	size_t n = val_len(c, F_EMPLOYER);
 	int sum = 0;
 	static const int w[9] = {1, 3, 7, 1, 3, 7, 1, 3, 5};
 
-	if (st(c, F_EMPLOYER) == V_EMPTY || lmi_bizno_valid(x))
+	if (st(c, F_EMPLOYER) == V_EMPTY || (n == 10 && lmi_bizno_valid(x)))
 		return;
 	if (n != 10 || !lmi_is_digits(x)) {
 		add(c, R2, "employer_id", x, "business number '%.*s' is not 10 digits", SHOW(x));
@@ -1183,6 +1363,7 @@ static void check_dates(struct ctx *c)
 {
 	const struct rule *span = c->p->slot[R4_SPAN];
 	const char *status = val(c, F_STATUS);
+	size_t slen = val_len(c, F_STATUS);
 	char a[11], b[11];
 	long reg = 0, close = 0;
 	int has_reg = st(c, F_REG) == V_OK, has_close = st(c, F_CLOSE) == V_OK;
@@ -1209,11 +1390,11 @@ static void check_dates(struct ctx *c)
 		    "posting open %ld days, more than %.0f", close - reg, span->max);
 	}
 	/* A status the source set (closed one way or another) stands; open is re-derived. */
-	if (strcmp(status, "filled") == 0)
+	if (slen == 6 && memcmp(status, "filled", 6) == 0)
 		c->v->status = "filled";
-	else if (strcmp(status, "cancelled") == 0)
+	else if (slen == 9 && memcmp(status, "cancelled", 9) == 0)
 		c->v->status = "cancelled";
-	else if (strcmp(status, "expired") == 0)
+	else if (slen == 7 && memcmp(status, "expired", 7) == 0)
 		c->v->status = "expired";
 	else if (has_close && close < c->as_of)
 		c->v->status = "expired";
@@ -1270,8 +1451,13 @@ static void check_structure(struct ctx *c)
 	const char *x = val(c, F_TITLE);
 
 	if (st(c, F_TITLE) != V_EMPTY) {
-		size_t n = lmi_utf8_len(x, strlen(x));
+		size_t bytes = val_len(c, F_TITLE), n;
 
+		/* n bytes hold n / 4 to n code points: count them only when that range decides */
+		if ((!t->has_min || (bytes + 3) / 4 >= t->min) && (!t->has_max || bytes <= t->max))
+			n = bytes;
+		else
+			n = lmi_utf8_len(x, bytes);
 		if ((t->has_min && n < t->min) || (t->has_max && n > t->max))
 			add(c, R12_TITLE, "title", x,
 			    "title has %zu characters, outside %.0f..%.0f", n,
@@ -1287,37 +1473,177 @@ static void check_structure(struct ctx *c)
 		    hr->has_min ? hr->min : 0, hr->has_max ? hr->max : 0);
 }
 
-/*
- * Searches field b's combined pattern in x: everywhere, or, with a start
- * table, anchored at each code point that can begin a match.  Returns a match
- * count, PCRE2_ERROR_NOMATCH or another PCRE2 error.
- */
-static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n)
+/* utf8_at() with ASCII and three-byte characters (Hangul) decoded inline: this runs on every one */
+static inline uint32_t cp_at(const unsigned char *s, size_t *len)
 {
-	const unsigned char *s = (const unsigned char *)x, *ok = p->start[b];
-	size_t i = 0, len;
-	int rc;
-
-	if (ok == NULL)
-		return pcre2_match(p->any[b], (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL);
-	while (i < n) {
-		uint32_t cp = utf8_at(s + i, &len);
-
-		if (cp >= PROBE_END || ok[cp]) {
-			/* pcre2_jit_match skips pcre2_match's checks: this is the hot call */
-			rc = pcre2_jit_match(p->any[b], (PCRE2_SPTR)x, n, i, 0, p->md, NULL);
-			if (rc == PCRE2_ERROR_JIT_BADOPTION)
-				rc = pcre2_match(p->any[b], (PCRE2_SPTR)x, n, i, PCRE2_NO_UTF_CHECK,
-						 p->md, NULL);
-			if (rc != PCRE2_ERROR_NOMATCH)
-				return rc;
-		}
-		i += len;
+	if (s[0] < 0x80) {
+		*len = 1;
+		return s[0];
 	}
-	return PCRE2_ERROR_NOMATCH;
+	if (s[0] >= 0xE0 && s[0] < 0xF0) {
+		*len = 3;
+		return ((uint32_t)(s[0] & 0x0F) << 12) | ((uint32_t)(s[1] & 0x3F) << 6) |
+		       (s[2] & 0x3F);
+	}
+	return utf8_at(s, len);
 }
 
-/* R7..R11: wording, one violation per rule and row; a quick combined match first. */
+/* The start[] entry of the code point at s (see struct anyre); sets *len to its length. */
+static inline unsigned start_at(const struct anyre *a, const unsigned char *s, size_t *len)
+{
+	uint32_t cp = cp_at(s, len);
+
+	return cp < PROBE_END ? a->start[cp] : NO_DETAIL;
+}
+
+/*
+ * Whether a match of a->re can begin at s, where start code point k and
+ * code point cp2 (len bytes in all) are followed by the code point at s +
+ * len, or by the end of the text when len == end: the triple table.
+ */
+static int tri_may(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t cp2,
+		   const unsigned char *s, size_t len, size_t end)
+{
+	size_t len3 = 0;
+	uint32_t cp3 = 0;
+	uint64_t key, h;
+
+	if (len < end)
+		cp3 = utf8_at(s + len, &len3);
+	key = ((uint64_t)(k + 1) << 42 | (uint64_t)cp2 << 21 | cp3) << 1;
+	h = (key * 0x9E3779B97F4A7C15u) >> (64 - TRI_BITS);
+	for (int i = 0; i < TRI_PROBES; i++) {
+		uint64_t *slot = &a->tri[(h + (uint64_t)i) & (((uint64_t)1 << TRI_BITS) - 1)];
+
+		if (*slot == 0) {
+			*slot = key | (uint64_t)may_begin(a->re, s, len + len3,
+						       PCRE2_NO_UTF_CHECK |
+							   (len3 > 0 ? PCRE2_PARTIAL_HARD : 0),
+						       md);
+			return (int)(*slot & 1);
+		}
+		if ((*slot & ~(uint64_t)1) == key)
+			return (int)(*slot & 1);
+	}
+	return 1;
+}
+
+/* The pair table entry for the n bytes of s: 2 when a match may begin with them, else 1. */
+static unsigned pair_probe(struct anyre *a, pcre2_match_data *md, const unsigned char *s,
+			   size_t n, int partial)
+{
+	return may_begin(a->re, s, n, PCRE2_NO_UTF_CHECK | (partial ? PCRE2_PARTIAL_HARD : 0), md)
+		   ? 2
+		   : 1;
+}
+
+/*
+ * pair_may() for a pair not yet probed or that may begin a match: probes it
+ * (tab and sh locate its entry), then looks up the triple.
+ */
+static int pair_maybe(struct anyre *a, pcre2_match_data *md, unsigned k, uint32_t cp2,
+		      const unsigned char *s, size_t len, size_t len2, size_t end,
+		      unsigned char *tab, unsigned sh)
+{
+	unsigned v = (*tab >> sh) & 3;
+
+	if (v == 0) {
+		v = pair_probe(a, md, s, len + len2, len2 > 0);
+		*tab = (unsigned char)(*tab | v << sh);
+	}
+	if (v == 1)
+		return 0;
+	/* a pair at the end of the text was probed as a whole match: nothing follows */
+	return len2 == 0 || tri_may(a, md, k, cp2, s, len + len2, end);
+}
+
+/*
+ * Whether a match of a->re can begin at s, where the start code point k
+ * (first len bytes) is followed by the code point at s + len, or ends the
+ * text when len == end: the pair table, probed on first sight, then the
+ * triple table.  The end of the text takes the slot of code point 0, which
+ * text never holds.
+ */
+static inline int pair_may(struct anyre *a, pcre2_match_data *md, unsigned k,
+			   const unsigned char *s, size_t len, size_t end)
+{
+	size_t len2 = 0;
+	uint32_t cp2 = 0;
+	unsigned char *tab;
+	unsigned sh, v;
+
+	if (len < end) {
+		cp2 = cp_at(s + len, &len2);
+		if (cp2 >= PROBE_END || cp2 == 0)
+			return 1;
+	}
+	tab = a->pair + k * PAIR_BYTES + cp2 / 4;
+	sh = (cp2 % 4) * 2;
+	v = (*tab >> sh) & 3;
+	if (v == 1)
+		return 0;
+	return pair_maybe(a, md, k, cp2, s, len, len2, end, tab, sh);
+}
+
+/*
+ * Finds where field b's combined pattern first matches in x: everywhere, or,
+ * with a start table, anchored at each position where a match can begin.
+ * Returns 0 for no match; else 1 with *at set to the match position and
+ * mask[] to the start code points at which some pattern may begin from there
+ * on, or 2 when that is unknown (a code point without an index follows).  A
+ * matching error counts as a match at 0 with an unknown mask, so that every
+ * pattern is tried.
+ */
+static int any_match(struct lmi_rules_priv *p, unsigned b, const char *x, size_t n, size_t *at,
+		     uint64_t mask[2])
+{
+	struct anyre *a = &p->any[b];
+	const unsigned char *s = (const unsigned char *)x;
+	size_t i = 0, len;
+	unsigned k;
+	int rc = PCRE2_ERROR_NOMATCH;
+
+	*at = 0;
+	if (a->start == NULL)
+		return pcre2_match(a->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md, NULL) !=
+			       PCRE2_ERROR_NOMATCH
+			   ? 2
+			   : 0;
+	for (; i < n; i += len) {
+		k = start_at(a, s + i, &len);
+		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
+			continue;
+		/* pcre2_jit_match skips pcre2_match's checks: this is the hot call */
+		rc = pcre2_jit_match(a->re, (PCRE2_SPTR)x, n, i, 0, p->md, NULL);
+		if (rc == PCRE2_ERROR_JIT_BADOPTION)
+			rc = pcre2_match(a->re, (PCRE2_SPTR)x, n, i, PCRE2_NO_UTF_CHECK, p->md,
+					 NULL);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			break;
+	}
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (rc < 0)
+		return 2;
+	/* Which start code points follow: a pattern that begins with none of them cannot match. */
+	*at = i;
+	mask[0] = mask[1] = 0;
+	for (; i < n; i += len) {
+		k = start_at(a, s + i, &len);
+		if (k == 0 || (k != NO_DETAIL && !pair_may(a, p->md, k - 1, s + i, len, n - i)))
+			continue;
+		if (k == NO_DETAIL)
+			return 2;
+		mask[(k - 1) / 64] |= (uint64_t)1 << ((k - 1) % 64);
+	}
+	return 1;
+}
+
+/*
+ * R7..R11: wording, one violation per rule and row.  The combined pattern
+ * finds the first position where any pattern matches; each pattern is then
+ * searched from there, unless it cannot begin with any code point that follows.
+ */
 static void check_wording(struct ctx *c)
 {
 	static const enum fid fields[2] = {F_TITLE, F_DESC};
@@ -1325,13 +1651,16 @@ static void check_wording(struct ctx *c)
 	unsigned fired = 0;
 
 	for (unsigned b = 0; b < 2; b++) {
+		const struct anyre *a = &p->any[b];
 		const char *x = val(c, fields[b]);
-		size_t n = strlen(x);
+		size_t n = val_len(c, fields[b]), at;
+		uint64_t mask[2];
+		int hit;
 
-		if (n == 0 || p->any[b] == NULL)
+		if (n == 0 || a->re == NULL)
 			continue;
-		/* Only a clean miss skips the patterns; a match-limit error tries each one. */
-		if (any_match(p, b, x, n) == PCRE2_ERROR_NOMATCH)
+		hit = any_match(p, b, x, n, &at, mask);
+		if (hit == 0)
 			continue;
 		for (size_t i = 0; i < p->npats; i++) {
 			const struct pattern *pt = &p->pats[i];
@@ -1340,10 +1669,13 @@ static void check_wording(struct ctx *c)
 			if (!(pt->fields & (1u << b)) || (fired & (1u << pt->rule)) ||
 			    !on(c, pt->rule))
 				continue;
-			if (pt->when_slot >= 0 &&
-			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot)))
+			if (hit == 1 && !(a->pmask[i][0] & mask[0]) && !(a->pmask[i][1] & mask[1]))
 				continue;
-			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, 0, PCRE2_NO_UTF_CHECK, p->md,
+			if (pt->when_slot >= 0 &&
+			    !set_has(pt->when_list, val(c, (enum fid)pt->when_slot),
+				     val_len(c, (enum fid)pt->when_slot)))
+				continue;
+			if (pcre2_match(pt->re, (PCRE2_SPTR)x, n, at, PCRE2_NO_UTF_CHECK, p->md,
 					NULL) < 0)
 				continue;
 			ov = pcre2_get_ovector_pointer(p->md);
@@ -1443,7 +1775,7 @@ static void check_training(struct ctx *c)
 		    "attendance_rate %g is outside %g..%g", num(c, F_ATT),
 		    att->has_min ? att->min : 0, att->has_max ? att->max : 0);
 	if (st(c, F_EMP6M) == V_OK && num(c, F_EMP6M) == 1 &&
-	    !set_has(c->p->lst[L_EMP6M], val(c, F_STATUS)))
+	    !set_has(c->p->lst[L_EMP6M], val(c, F_STATUS), val_len(c, F_STATUS)))
 		add(c, T_EMP6M, "employed_6m", val(c, F_EMP6M),
 		    "employed_6m is 1 but status is '%.*s', not completed or early_employed",
 		    SHOW(val(c, F_STATUS)));

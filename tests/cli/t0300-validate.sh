@@ -71,6 +71,10 @@ R='worknet,K1,1248100998,한빛,남자만 채용,133201,11680,10,2025-06-01'
 t flags-appended 0 "$V -k vacancy -q" "$H,flags,wage_type,wage_min,wage_hourly_min\n$R,X1,H,12000,999\n" \
 	"$H,flags,wage_type,wage_min,wage_hourly_min,status\n$R,X1;R7,H,12000,12000.00,open\n"
 t flags-new-column 0 "$V -k vacancy -q" "$H\n$R\n" "$H,flags,wage_hourly_min,status\n$R,R7,,open\n"
+# replaced columns first, between and last, in another order: D 96,000 / 8 = 12,000 an hour
+t replaced-columns-anywhere 0 "$V -k vacancy -q" \
+	"status,$H,wage_hourly_min,wage_type,wage_min,flags\nfilled,$R,5,D,96000,X1\n" \
+	"status,$H,wage_hourly_min,wage_type,wage_min,flags\nfilled,$R,12000.00,D,96000,X1;R7\n"
 # R5: until_filled keeps a posting open; close_date before --as-of expires it
 t status-expired 0 "validate -k vacancy -q --as-of 2025-07-01" "$H,close_date\n$R,2025-06-30\n" \
 	"$H,close_date,flags,wage_hourly_min,status\n$R,2025-06-30,R7,,expired\n"
