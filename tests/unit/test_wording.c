@@ -138,7 +138,7 @@ static void actual(struct lmi_rules *rs, const char *title, const char *desc, co
 {
 	char *f[3] = {(char *)title, (char *)desc, (char *)emp};
 	size_t len[3] = {strlen(title), strlen(desc), strlen(emp)};
-	struct lmi_csv_row row = {3, f, len, 2};
+	struct lmi_csv_row row = {3, f, len, 2, NULL};
 	struct lmi_verdict v;
 	size_t k = 0;
 
@@ -311,7 +311,7 @@ static void test_dates(void)
 				char date[40];
 				char *f[1] = {date};
 				size_t len[1] = {10};
-				struct lmi_csv_row row = {1, f, len, 2};
+				struct lmi_csv_row row = {1, f, len, 2, NULL};
 				struct lmi_verdict v;
 				long want = 0;
 				int valid, future, date_err;
