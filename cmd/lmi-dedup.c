@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -34,8 +35,9 @@ static const char *const usage[] = {
 	"Normalisation: (주) 주식회사 ㈜ Co. Ltd. Inc. and spacing, case and full width",
 	"in names; bracketed tags like [급구] (모집) 【】 and urgency words in titles.",
 	"",
-	"Memory: the rows are spooled to an unlinked temporary file in TMPDIR; in",
-	"memory each posting costs about 110 bytes plus 4 per title n-gram",
+	"Memory: between the two passes the rows wait in memory up to --spool-memory",
+	"MiB, then in an unlinked temporary file in TMPDIR.  Besides that, each",
+	"posting costs about 110 bytes plus 4 per title n-gram",
 	"and its source:source_id, and each exact key at most 48 bytes in the hash",
 	"sets (16-byte slots, load 3/8 to 3/4): about 230 bytes per posting in all",
 	"(1M lmi synth postings: 230 MB).  Near-duplicate work is bounded: each row",
@@ -52,6 +54,8 @@ static const char *const usage[] = {
 	"                         re-running a night replaces its postings",
 	"  -q, --quiet            no row accounting on stderr",
 	"  -r, --rejects FILE     with --drop: line,rule,field,value,message and the row",
+	"  -M, --spool-memory MIB rows kept in memory between the passes (default 256;",
+	"                         0: all in the temporary file)",
 	"  -s, --state DB         SQLite state: compare with the postings of earlier nights",
 	"                         and add tonight's, in one transaction",
 	"      --stats            print key counts and bytes per exact key on stderr",
@@ -76,6 +80,7 @@ static const struct option longopts[] = {
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "rejects", required_argument, NULL, 'r' },
 	{ "shard-key", no_argument, NULL, 'K' },
+	{ "spool-memory", required_argument, NULL, 'M' },
 	{ "state", required_argument, NULL, 's' },
 	{ "stats", no_argument, NULL, 'S' },
 	{ "threshold", required_argument, NULL, 't' },
@@ -88,6 +93,18 @@ static const struct option longopts[] = {
 enum { C_SOURCE, C_SOURCE_ID, C_EMP_ID, C_EMP_NAME, C_TITLE, C_REGION, C_OCC, C_DATE, C_TRUTH,
        C_CLUSTER, C_CANON, C_N };
 
+/*
+ * The rows between the passes: the first `limit` bytes in memory, the rest
+ * in an unlinked temporary file, so that small and medium inputs cost no
+ * file system work and large ones no more memory than the limit.
+ */
+struct spool {
+	char *mem;                     /* mapped, cap = limit bytes */
+	size_t len, cap, limit, rpos;
+	FILE *fp;
+	char *fpbuf;
+};
+
 struct run {
 	const char *path, *clusters, *rejects, *state, *night, *truth;
 	int drop, quiet, shard, stats;
@@ -96,7 +113,7 @@ struct run {
 	struct lmi_count count;
 	int col[C_N];
 	int acol[LMI_DEDUP_NATTR];
-	FILE *spool;        /* unlinked temporary file holding the rows (binary) */
+	struct spool spool; /* the rows between the passes (binary) */
 	uint64_t night_hash;
 };
 
@@ -227,8 +244,76 @@ static FILE *spool_create(void)
 	return fp;
 }
 
+/*
+ * Reserves the memory part as address space only: pages are taken as rows
+ * arrive, in 2 MiB pages where the kernel allows (a 4 KiB page fault per
+ * 4 KiB of rows costs more than writing them).
+ */
+static void spool_map(struct spool *sp)
+{
+	void *m = mmap(NULL, sp->limit, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (m == MAP_FAILED) {
+		sp->limit = 0; /* the file takes everything */
+		return;
+	}
+#ifdef MADV_HUGEPAGE
+	madvise(m, sp->limit, MADV_HUGEPAGE);
+#endif
+	sp->mem = m;
+	sp->cap = sp->limit;
+}
+
+static void spool_write(struct spool *sp, const void *p, size_t n)
+{
+	if (sp->mem == NULL && sp->limit > 0 && sp->fp == NULL)
+		spool_map(sp);
+	if (sp->fp == NULL && n <= sp->limit - sp->len) {
+		memcpy(sp->mem + sp->len, p, n);
+		sp->len += n;
+		return;
+	}
+	if (sp->fp == NULL) {
+		sp->fp = spool_create();
+		sp->fpbuf = lmi_xmalloc((size_t)1 << 20);
+		setvbuf(sp->fp, sp->fpbuf, _IOFBF, (size_t)1 << 20);
+	}
+	fwrite(p, 1, n, sp->fp);
+}
+
+/* Ends writing and goes back to the first row; dies when the file part failed. */
+static void spool_rewind(struct spool *sp)
+{
+	sp->rpos = 0;
+	if (sp->fp != NULL &&
+	    (fflush(sp->fp) != 0 || ferror(sp->fp) || fseek(sp->fp, 0, SEEK_SET) != 0))
+		lmi_die_errno("cannot write a temporary file");
+}
+
+static size_t spool_read(struct spool *sp, void *p, size_t n)
+{
+	size_t k = sp->len - sp->rpos < n ? sp->len - sp->rpos : n;
+
+	memcpy(p, sp->mem + sp->rpos, k);
+	sp->rpos += k;
+	if (k < n && sp->fp != NULL)
+		k += fread((char *)p + k, 1, n - k, sp->fp);
+	return k;
+}
+
+static void spool_release(struct spool *sp)
+{
+	if (sp->fp != NULL)
+		fclose(sp->fp);
+	free(sp->fpbuf);
+	if (sp->mem != NULL)
+		munmap(sp->mem, sp->cap);
+	memset(sp, 0, sizeof(*sp));
+}
+
 /* Appends one row to the spool through buf (grown as needed, freed by the caller). */
-static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_t *cap)
+static void spool_put(struct spool *sp, const struct lmi_csv_row *row, char **buf, size_t *cap)
 {
 	uint64_t line = row->line;
 	uint32_t n = (uint32_t)row->n, len;
@@ -253,7 +338,7 @@ static void spool_put(FILE *fp, const struct lmi_csv_row *row, char **buf, size_
 		memcpy(*buf + at, row->f[i], row->len[i] + 1);
 		at += row->len[i] + 1;
 	}
-	fwrite(*buf, 1, at, fp);
+	spool_write(sp, *buf, at);
 }
 
 struct spool_row {
@@ -265,14 +350,14 @@ struct spool_row {
 };
 
 /* Reads the next spooled row; returns 1, or 0 at the end or on a read error (ferror). */
-static int spool_get(FILE *fp, struct spool_row *s)
+static int spool_get(struct spool *fp, struct spool_row *s)
 {
 	uint64_t line;
 	uint32_t n;
 	size_t total = 0;
 
-	if (fread(&line, sizeof(line), 1, fp) != 1 || fread(&n, sizeof(n), 1, fp) != 1 ||
-	    n > LMI_CSV_MAX_FIELDS)
+	if (spool_read(fp, &line, sizeof(line)) != sizeof(line) ||
+	    spool_read(fp, &n, sizeof(n)) != sizeof(n) || n > LMI_CSV_MAX_FIELDS)
 		return 0;
 	if (n > s->ncap) {
 		s->ncap = n;
@@ -281,7 +366,8 @@ static int spool_get(FILE *fp, struct spool_row *s)
 		s->row.len = lmi_xrealloc(s->row.len, n * sizeof(*s->row.len));
 		s->needq = lmi_xrealloc(s->needq, n);
 	}
-	if (fread(s->len32, sizeof(*s->len32), n, fp) != n || fread(s->needq, 1, n, fp) != n)
+	if (spool_read(fp, s->len32, n * sizeof(*s->len32)) != n * sizeof(*s->len32) ||
+	    spool_read(fp, s->needq, n) != n)
 		return 0;
 	for (uint32_t i = 0; i < n; i++)
 		total += (size_t)s->len32[i] + 1;
@@ -289,7 +375,7 @@ static int spool_get(FILE *fp, struct spool_row *s)
 		s->bcap = total;
 		s->buf = lmi_xrealloc(s->buf, total);
 	}
-	if (fread(s->buf, 1, total, fp) != total)
+	if (spool_read(fp, s->buf, total) != total)
 		return 0;
 	total = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -308,13 +394,10 @@ static int read_rows(struct run *u, struct lmi_csv *r)
 {
 	struct lmi_csv_row row;
 	struct lmi_dedup_rec rec;
-	static char spool_buf[1 << 20];
 	char *rec_buf = NULL;
 	size_t rec_cap = 0;
 	int rc;
 
-	u->spool = spool_create();
-	setvbuf(u->spool, spool_buf, _IOFBF, sizeof(spool_buf));
 	while ((rc = lmi_csv_next(r, &row)) == 1) {
 		make_rec(u, &row, &rec);
 		rc = lmi_dedup_add(&u->d, &rec);
@@ -324,12 +407,11 @@ static int read_rows(struct run *u, struct lmi_csv *r)
 			for (size_t i = 0; i < row.n; i++)
 				u->night_hash = lmi_norm_hash(u->night_hash ^ row.len[i], row.f[i],
 							      row.len[i]);
-		spool_put(u->spool, &row, &rec_buf, &rec_cap);
+		spool_put(&u->spool, &row, &rec_buf, &rec_cap);
 		u->count.in++;
 	}
 	free(rec_buf);
-	if (fflush(u->spool) != 0 || ferror(u->spool) || fseek(u->spool, 0, SEEK_SET) != 0)
-		lmi_die_errno("cannot write a temporary file");
+	spool_rewind(&u->spool);
 	return rc;
 }
 
@@ -401,7 +483,7 @@ static int write_rows(struct run *u, const struct lmi_csv_row *header, struct lm
 			lmi_csvw_str(rj, cols[k]);
 		lmi_csvw_row(rj, header);
 	}
-	for (; rc == LMI_OK && i < n && spool_get(u->spool, &s); i++) {
+	for (; rc == LMI_OK && i < n && spool_get(&u->spool, &s); i++) {
 		if (!u->drop || lmi_dedup_is_canonical(&u->d, i)) {
 			rc = put_row(u, w, &s.row, lmi_dedup_label(&u->d, i),
 				     lmi_dedup_is_canonical(&u->d, i) ? "1" : "0");
@@ -539,7 +621,7 @@ static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 
 	if (rc < 0) {
 		lmi_warn_at(r->name, r->err_line, "%s", r->err);
-		fclose(u->spool);
+		spool_release(&u->spool);
 		return LMI_EDATA;
 	}
 	if (u->state != NULL)
@@ -553,7 +635,7 @@ static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 		lmi_csvw_init(&rj, rjf, ',');
 	}
 	rc = write_rows(u, &r->header, w, rjf ? &rj : NULL);
-	fclose(u->spool);
+	spool_release(&u->spool);
 	if (rjf != NULL) {
 		if (lmi_csvw_flush(&rj) != LMI_OK || fclose(rjf) != 0)
 			lmi_die_errno("cannot write '%s'", u->rejects);
@@ -581,7 +663,7 @@ static void parse_options(int argc, char **argv, struct run *u)
 {
 	int c;
 
-	while ((c = getopt_long(argc, argv, "C:dEg:hKN:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "C:dEg:hKM:N:qr:s:t:T:Vw:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'C': /* clusters file */
 			u->clusters = optarg;
@@ -623,6 +705,10 @@ static void parse_options(int argc, char **argv, struct run *u)
 			break;
 		case 'V':
 			lmi_version();
+		case 'M': /* MiB of rows kept in memory between the passes */
+			u->spool.limit = (size_t)parse_num(optarg, 0, 1 << 20, "--spool-memory");
+			u->spool.limit <<= 20;
+			break;
 		case 'w': /* window in days */
 			u->o.window = (int)parse_num(optarg, 1, 36500, "--window");
 			break;
@@ -645,7 +731,7 @@ static void parse_options(int argc, char **argv, struct run *u)
 
 int main(int argc, char **argv)
 {
-	struct run u = { .night_hash = LMI_NORM_HASH_SEED };
+	struct run u = { .night_hash = LMI_NORM_HASH_SEED, .spool.limit = (size_t)256 << 20 };
 	struct lmi_csv_opts opts = { 0 };
 	struct lmi_csv r;
 	struct lmi_csvw w;

@@ -56,6 +56,14 @@ sed -e '2s/^\(worknet,W100,.*\),saramin:S200,0$/\1,worknet:W100,1/' \
 	-e 's/^\(worknet,W10[01],.*\),saramin:S200,0$/\1,worknet:W100,0/' "$W/thr.want" >"$W/exact.want"
 t exact-only 0 'dedup -q --exact' "@$K" "@$W/exact.want"
 
+# --spool-memory: the rows wait in memory, in the temporary file (0), or in both (6000
+# postings are 1.4 MB: 1 MiB in memory, the rest in the file); the output is the same
+lmi synth --kind vacancy --rows 6000 --seed 5 >"$W/s6k.csv" 2>/dev/null
+lmi dedup -q <"$W/s6k.csv" >"$W/s6k.want"
+check spool-input-size "[ \$(wc -c <$W/s6k.csv) -gt 1048576 ] && [ \$(wc -l <$W/s6k.want) -gt 6000 ]"
+t spool-memory-0 0 'dedup -q --spool-memory 0' "@$W/s6k.csv" "@$W/s6k.want"
+t spool-memory-split 0 'dedup -q --spool-memory 1' "@$W/s6k.csv" "@$W/s6k.want"
+
 # --clusters: clusters of two or more in label order, canonical member first, then by date
 cat >"$W/cl.want" <<EOF
 dup_cluster,size,members
@@ -124,6 +132,7 @@ U='usage: lmi dedup [--window DAYS] [--threshold T] [--drop --rejects FILE] [--c
 t bad-window 2 'dedup --window 0' - '' "lmi-dedup: --window is too small: '0'\n$U\ntry 'lmi dedup --help'\n"
 t bad-window-word 2 'dedup --window two' - '' "lmi-dedup: --window is invalid: 'two'\n$U\ntry 'lmi dedup --help'\n"
 t bad-threshold 2 'dedup --threshold 1.5' - '' "lmi-dedup: threshold must be a number in (0, 1]: '1.5'\n$U\ntry 'lmi dedup --help'\n"
+t bad-spool-memory 2 'dedup --spool-memory -1' - '' "lmi-dedup: --spool-memory is too small: '-1'\n$U\ntry 'lmi dedup --help'\n"
 t bad-threshold-word 2 'dedup -t x' - '' "lmi-dedup: threshold must be a number in (0, 1]: 'x'\n$U\ntry 'lmi dedup --help'\n"
 t bad-ngram 2 'dedup --ngram 4' - '' "lmi-dedup: --ngram is too large: '4'\n$U\ntry 'lmi dedup --help'\n"
 t drop-needs-rejects 2 'dedup --drop' - '' "lmi-dedup: --drop and --rejects FILE go together\n$U\ntry 'lmi dedup --help'\n"
