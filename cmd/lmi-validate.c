@@ -189,8 +189,8 @@ static void write_row(struct run *r, const struct lmi_csv_row *row, const struct
 	join_ids(r, v, LMI_SEV_WARN);
 	/* the input columns run by unchanged between the (at most three) replaced ones */
 	for (size_t k = 0; k < r->nspecial && r->special[k] < row->n; k++, i++) {
-		for (; i < r->special[k]; i++)
-			lmi_csvw_field(&r->out, row->f[i], row->len[i]);
+		lmi_csvw_span(&r->out, row, i, r->special[k]);
+		i = r->special[k];
 		if ((int)i == r->flags_col)
 			lmi_csvw_field(&r->out, r->buf, r->buflen);
 		else if ((int)i == r->wage_col)
@@ -198,8 +198,7 @@ static void write_row(struct run *r, const struct lmi_csv_row *row, const struct
 		else
 			lmi_csvw_str(&r->out, v->status ? v->status : "");
 	}
-	for (; i < row->n; i++)
-		lmi_csvw_field(&r->out, row->f[i], row->len[i]);
+	lmi_csvw_span(&r->out, row, i, row->n);
 	if (r->flags_col < 0)
 		lmi_csvw_field(&r->out, r->buf, r->buflen);
 	if (vac && r->wage_col < 0)

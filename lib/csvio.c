@@ -1232,23 +1232,25 @@ int lmi_csvw_endrow(struct lmi_csvw *w)
 	return LMI_OK;
 }
 
-int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row)
+int lmi_csvw_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from, size_t to)
 {
 	size_t need = 0;
 	char *o;
 
+	if (to > row->n)
+		to = row->n;
 	if (row->needq == NULL || w->delim != ',') {
-		for (size_t i = 0; i < row->n; i++)
+		for (size_t i = from; i < to; i++)
 			lmi_csvw_field(w, row->f[i], row->len[i]);
 		return w->status;
 	}
 	/* The reader has looked at every byte: copy plain fields as they are. */
-	for (size_t i = 0; i < row->n; i++)
+	for (size_t i = from; i < to; i++)
 		need += 2 * row->len[i] + 3;
 	if (wreserve(w, need) != LMI_OK)
 		return w->status;
 	o = w->buf + w->len;
-	for (size_t i = 0; i < row->n; i++) {
+	for (size_t i = from; i < to; i++) {
 		if (row->needq[i]) {
 			w->len = (size_t)(o - w->buf);
 			lmi_csvw_field(w, row->f[i], row->len[i]);
@@ -1262,6 +1264,11 @@ int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row)
 	}
 	w->len = (size_t)(o - w->buf);
 	return LMI_OK;
+}
+
+int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row)
+{
+	return lmi_csvw_span(w, row, 0, row->n);
 }
 
 int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row)

@@ -167,8 +167,12 @@ void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim);
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n);
 int lmi_csvw_str(struct lmi_csvw *w, const char *s);
 int lmi_csvw_endrow(struct lmi_csvw *w);
-/* Writes the fields of row without ending it (more fields may follow); fast for rows as read. */
+/*
+ * Writes the fields of row (lmi_csvw_span: fields from .. to-1) without ending
+ * it, so more fields may follow; fast for rows as read (needq set).
+ */
 int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row);
+int lmi_csvw_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from, size_t to);
 int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row);
 int lmi_csvw_flush(struct lmi_csvw *w);
 void lmi_csvw_release(struct lmi_csvw *w);
