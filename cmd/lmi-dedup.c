@@ -295,8 +295,10 @@ static size_t spool_read(struct spool *sp, void *p, size_t n)
 {
 	size_t k = sp->len - sp->rpos < n ? sp->len - sp->rpos : n;
 
-	memcpy(p, sp->mem + sp->rpos, k);
-	sp->rpos += k;
+	if (k > 0) {
+		memcpy(p, sp->mem + sp->rpos, k);
+		sp->rpos += k;
+	}
 	if (k < n && sp->fp != NULL)
 		k += fread((char *)p + k, 1, n - k, sp->fp);
 	return k;

@@ -71,9 +71,13 @@ static int chunk_valid(const unsigned char *s, size_t n)
 {
 	struct lmi_csv r;
 
+	int valid;
+
 	memset(&r, 0, sizeof(r));
 	r.delim = ',';
-	return !(prescan(&r, s, n) & CH_UTF8_BAD);
+	valid = !(prescan(&r, s, n) & CH_UTF8_BAD);
+	free(r.marks); /* prescan() marked the fields holding commas */
+	return valid;
 }
 
 /* 1 when the SSE2 check decides alone (no rare lead sent it to the scalar one). */
