@@ -114,6 +114,8 @@ struct run {
 	int col[C_N];
 	int acol[LMI_DEDUP_NATTR];
 	struct spool spool; /* the rows between the passes (binary) */
+	int as_text;        /* ... as CSV text (no column to replace) */
+	struct lmi_csvw enc; /* encodes them */
 	uint64_t night_hash;
 };
 
@@ -157,6 +159,8 @@ static void bind_cols(struct run *u, const struct lmi_csv *r)
 	}
 	for (int k = 0; k < LMI_DEDUP_NATTR; k++)
 		u->acol[k] = lmi_csv_col(r, lmi_dedup_attr_names[k]);
+	u->as_text = u->col[C_CLUSTER] < 0 && u->col[C_CANON] < 0;
+	lmi_csvw_init(&u->enc, NULL, ',');
 }
 
 static void field(const struct run *u, const struct lmi_csv_row *row, int c, const char **s,
@@ -343,6 +347,54 @@ static void spool_put(struct spool *sp, const struct lmi_csv_row *row, char **bu
 	spool_write(sp, *buf, at);
 }
 
+/*
+ * When the input has no dup_cluster or is_canonical column to replace, a
+ * row is spooled as its CSV text instead (line, field count, length, text):
+ * smaller, and written out again without a second encoding.
+ */
+static void spool_put_text(struct spool *sp, const struct lmi_csv_row *row, struct lmi_csvw *enc)
+{
+	uint64_t line = row->line;
+	uint32_t head[2];
+
+	lmi_csvw_clear(enc);
+	if (lmi_csvw_fields(enc, row) != LMI_OK)
+		lmi_die("out of memory");
+	head[0] = (uint32_t)row->n;
+	head[1] = (uint32_t)enc->len;
+	spool_write(sp, &line, sizeof(line));
+	spool_write(sp, head, sizeof(head));
+	spool_write(sp, enc->buf, enc->len);
+}
+
+struct spool_text {
+	unsigned long line;
+	uint32_t nfields, len;
+	char *buf;
+	size_t cap;
+};
+
+/* Reads the next row spooled as text; returns 1, or 0 at the end or on a read error. */
+static int spool_get_text(struct spool *sp, struct spool_text *t)
+{
+	uint64_t line;
+	uint32_t head[2];
+
+	if (spool_read(sp, &line, sizeof(line)) != sizeof(line) ||
+	    spool_read(sp, head, sizeof(head)) != sizeof(head))
+		return 0;
+	if (head[1] > t->cap) {
+		t->cap = head[1];
+		t->buf = lmi_xrealloc(t->buf, t->cap);
+	}
+	if (spool_read(sp, t->buf, head[1]) != head[1])
+		return 0;
+	t->line = (unsigned long)line;
+	t->nfields = head[0];
+	t->len = head[1];
+	return 1;
+}
+
 struct spool_row {
 	struct lmi_csv_row row;
 	uint32_t *len32;
@@ -409,7 +461,10 @@ static int read_rows(struct run *u, struct lmi_csv *r)
 			for (size_t i = 0; i < row.n; i++)
 				u->night_hash = lmi_norm_hash(u->night_hash ^ row.len[i], row.f[i],
 							      row.len[i]);
-		spool_put(&u->spool, &row, &rec_buf, &rec_cap);
+		if (u->as_text)
+			spool_put_text(&u->spool, &row, &u->enc);
+		else
+			spool_put(&u->spool, &row, &rec_buf, &rec_cap);
 		u->count.in++;
 	}
 	free(rec_buf);
@@ -471,6 +526,38 @@ static int put_reject(const struct run *u, struct lmi_csvw *rj, const struct lmi
 	return lmi_csvw_row(rj, row);
 }
 
+/* Pass 2 for rows spooled as text; returns the number of rows written or rejected. */
+static size_t write_text_rows(struct run *u, struct lmi_csvw *w, struct lmi_csvw *rj, int *rc)
+{
+	struct spool_text t = { 0 };
+	size_t i = 0, n = lmi_dedup_count(&u->d);
+	char num[32];
+
+	for (; *rc == LMI_OK && i < n && spool_get_text(&u->spool, &t); i++) {
+		if (!u->drop || lmi_dedup_is_canonical(&u->d, i)) {
+			lmi_csvw_encoded(w, t.buf, t.len, t.nfields);
+			lmi_csvw_str(w, lmi_dedup_label(&u->d, i));
+			lmi_csvw_str(w, lmi_dedup_is_canonical(&u->d, i) ? "1" : "0");
+			*rc = lmi_csvw_endrow(w);
+			u->count.out++;
+			continue;
+		}
+		u->count.duplicates++;
+		if (rj == NULL)
+			continue;
+		snprintf(num, sizeof(num), "%lu", t.line);
+		lmi_csvw_str(rj, num);
+		lmi_csvw_str(rj, "DUP");
+		lmi_csvw_str(rj, "dup_cluster");
+		lmi_csvw_str(rj, lmi_dedup_label(&u->d, i));
+		lmi_csvw_str(rj, how_text(lmi_dedup_how(&u->d, i)));
+		lmi_csvw_encoded(rj, t.buf, t.len, t.nfields);
+		*rc = lmi_csvw_endrow(rj);
+	}
+	free(t.buf);
+	return i;
+}
+
 /* Pass 2: reads the spooled rows back and writes them with their cluster. */
 static int write_rows(struct run *u, const struct lmi_csv_row *header, struct lmi_csvw *w,
 		      struct lmi_csvw *rj)
@@ -485,7 +572,9 @@ static int write_rows(struct run *u, const struct lmi_csv_row *header, struct lm
 			lmi_csvw_str(rj, cols[k]);
 		lmi_csvw_row(rj, header);
 	}
-	for (; rc == LMI_OK && i < n && spool_get(&u->spool, &s); i++) {
+	if (u->as_text)
+		i = write_text_rows(u, w, rj, &rc);
+	for (; !u->as_text && rc == LMI_OK && i < n && spool_get(&u->spool, &s); i++) {
 		if (!u->drop || lmi_dedup_is_canonical(&u->d, i)) {
 			rc = put_row(u, w, &s.row, lmi_dedup_label(&u->d, i),
 				     lmi_dedup_is_canonical(&u->d, i) ? "1" : "0");
@@ -624,6 +713,7 @@ static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 	if (rc < 0) {
 		lmi_warn_at(r->name, r->err_line, "%s", r->err);
 		spool_release(&u->spool);
+		lmi_csvw_release(&u->enc);
 		return LMI_EDATA;
 	}
 	if (u->state != NULL)
@@ -638,6 +728,7 @@ static int dedup(struct run *u, struct lmi_csv *r, struct lmi_csvw *w)
 	}
 	rc = write_rows(u, &r->header, w, rjf ? &rj : NULL);
 	spool_release(&u->spool);
+	lmi_csvw_release(&u->enc);
 	if (rjf != NULL) {
 		if (lmi_csvw_flush(&rj) != LMI_OK || fclose(rjf) != 0)
 			lmi_die_errno("cannot write '%s'", u->rejects);

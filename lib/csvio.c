@@ -1126,7 +1126,7 @@ void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim)
 
 static int wflush(struct lmi_csvw *w)
 {
-	if (w->status != LMI_OK)
+	if (w->status != LMI_OK || w->fp == NULL)
 		return w->status;
 	if (w->len > 0 && fwrite(w->buf, 1, w->len, w->fp) != w->len)
 		w->status = LMI_EIO;
@@ -1210,6 +1210,25 @@ int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)
 	return LMI_OK;
 }
 
+int lmi_csvw_encoded(struct lmi_csvw *w, const char *s, size_t n, size_t nfields)
+{
+	if (nfields == 0 || wreserve(w, n + 1) != LMI_OK)
+		return w->status;
+	if (w->nfield > 0)
+		w->buf[w->len++] = (char)w->delim;
+	memcpy(w->buf + w->len, s, n);
+	w->len += n;
+	w->nfield += nfields;
+	return LMI_OK;
+}
+
+void lmi_csvw_clear(struct lmi_csvw *w)
+{
+	w->len = 0;
+	w->nfield = 0;
+	w->rowstart = 0;
+}
+
 int lmi_csvw_str(struct lmi_csvw *w, const char *s)
 {
 	return lmi_csvw_field(w, s ? s : "", s ? strlen(s) : 0);
@@ -1279,7 +1298,7 @@ int lmi_csvw_row(struct lmi_csvw *w, const struct lmi_csv_row *row)
 
 int lmi_csvw_flush(struct lmi_csvw *w)
 {
-	if (wflush(w) == LMI_OK && fflush(w->fp) != 0)
+	if (wflush(w) == LMI_OK && w->fp != NULL && fflush(w->fp) != 0)
 		w->status = LMI_EIO;
 	return w->status;
 }

@@ -163,7 +163,11 @@ struct lmi_csvw {
 	int status;
 };
 
+/* With fp NULL the writer only collects: buf[0..len) holds the text until lmi_csvw_clear(). */
 void lmi_csvw_init(struct lmi_csvw *w, FILE *fp, unsigned char delim);
+void lmi_csvw_clear(struct lmi_csvw *w);
+/* Appends nfields fields that a writer with the same delimiter already encoded as s[0..n). */
+int lmi_csvw_encoded(struct lmi_csvw *w, const char *s, size_t n, size_t nfields);
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n);
 int lmi_csvw_str(struct lmi_csvw *w, const char *s);
 int lmi_csvw_endrow(struct lmi_csvw *w);

@@ -38,6 +38,11 @@ t file-argument 0 "dedup $K" - "@$W/ko.want" 'lmi-dedup: in=12 out=12 rejected=0
 t quiet 0 'dedup --quiet' "@$K" "@$W/ko.want" ''
 # a second run over its own output replaces dup_cluster and is_canonical in place
 t rerun-own-output 0 "dedup -q $K | lmi dedup -q" - "@$W/ko.want" ''
+# (rows with dup_cluster columns take the spool's binary form; without, its text form)
+check rerun-own-output-rejects "lmi dedup -q --drop --rejects r1.csv <$K >o1.csv &&
+	lmi dedup -q <$K | lmi dedup -q --drop --rejects r2.csv >o2.csv &&
+	cmp o1.csv o2.csv && [ \$(wc -l <r1.csv) -gt 1 ] &&
+	cut -d, -f1-5 r1.csv >a && cut -d, -f1-5 r2.csv >b && cmp a b"
 
 # --window 200: row 5 (134 days after row 4) joins the S200 cluster
 sed 's/^\(worknet,W102,.*\),worknet:W102,1$/\1,saramin:S200,0/' "$W/ko.want" >"$W/win.want"
