@@ -250,8 +250,8 @@ static FILE *spool_create(void)
 
 /*
  * Reserves the memory part as address space only: pages are taken as rows
- * arrive, in 2 MiB pages where the kernel allows (a 4 KiB page fault per
- * 4 KiB of rows costs more than writing them).
+ * arrive, and nothing is copied as it grows.  (Asking for 2 MiB pages made
+ * the system time less steady here, not smaller.)
  */
 static void spool_map(struct spool *sp)
 {
@@ -262,9 +262,6 @@ static void spool_map(struct spool *sp)
 		sp->limit = 0; /* the file takes everything */
 		return;
 	}
-#ifdef MADV_HUGEPAGE
-	madvise(m, sp->limit, MADV_HUGEPAGE);
-#endif
 	sp->mem = m;
 	sp->cap = sp->limit;
 }
