@@ -813,32 +813,15 @@ static inline long period_of(const struct lmi_ind *ind, long days)
  */
 static inline long canon_date(const struct lmi_ind *ind, const char *s, size_t len, long *days)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned y0, y1, y2, y3, m0, m1, d0, d1, y, m, d;
+	int y, m, d;
 	long i;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-')
+	if (!lmi_parse_ymd(s, len, &y, &m, &d) || y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
 		return -1;
-	/* Unsigned: a byte below '0' wraps to a large value, so one test per digit. */
-	y0 = (unsigned)u[0] - '0';
-	y1 = (unsigned)u[1] - '0';
-	y2 = (unsigned)u[2] - '0';
-	y3 = (unsigned)u[3] - '0';
-	m0 = (unsigned)u[5] - '0';
-	m1 = (unsigned)u[6] - '0';
-	d0 = (unsigned)u[8] - '0';
-	d1 = (unsigned)u[9] - '0';
-	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
+	i = (long)(y - 1900) * 12 + m - 1;
+	if (d > ind->mstart[i + 1] - ind->mstart[i])
 		return -1;
-	y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
-	m = m0 * 10 + m1;
-	d = d0 * 10 + d1;
-	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1)
-		return -1;
-	i = (long)(y - 1900) * 12 + (long)m - 1;
-	if (d > (unsigned)(ind->mstart[i + 1] - ind->mstart[i]))
-		return -1;
-	*days = ind->mstart[i] + (long)d - 1;
+	*days = ind->mstart[i] + d - 1;
 	return 1900L * 12 + i;
 }
 

@@ -162,26 +162,10 @@ static const short cum_days[2][12] = {
 
 int lmi_parse_date_len(const char *s, size_t len, long *days)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned y0, y1, y2, y3, m0, m1, d0, d1;
 	int y, m, d, leap;
 
-	if (len != 10 || s[4] != '-' || s[7] != '-')
+	if (!lmi_parse_ymd(s, len, &y, &m, &d))
 		return len == 0 ? LMI_PARSE_EMPTY : parse_date_any(s, days);
-	/* Unsigned: a byte below '0' wraps to a large value, so one test per digit. */
-	y0 = (unsigned)u[0] - '0';
-	y1 = (unsigned)u[1] - '0';
-	y2 = (unsigned)u[2] - '0';
-	y3 = (unsigned)u[3] - '0';
-	m0 = (unsigned)u[5] - '0';
-	m1 = (unsigned)u[6] - '0';
-	d0 = (unsigned)u[8] - '0';
-	d1 = (unsigned)u[9] - '0';
-	if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
-		return parse_date_any(s, days);
-	y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
-	m = (int)(m0 * 10 + m1);
-	d = (int)(d0 * 10 + d1);
 	/* 9999-12-31 ("until filled") and every error take the general path and its verdict. */
 	if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1 ||
 	    (d > 28 && !lmi_date_valid(y, m, d)))

@@ -36,6 +36,28 @@ int lmi_parse_date(const char *s, long *days);
  */
 int lmi_parse_date_len(const char *s, size_t len, long *days);
 
+/*
+ * Splits exactly "YYYY-MM-DD" (len bytes, digits where digits belong) into
+ * *y, *m and *d without judging them; returns 0 for any other text.  The
+ * fast paths of the date readers share it.
+ */
+static inline int lmi_parse_ymd(const char *s, size_t len, int *y, int *m, int *d)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned v[8];
+
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	/* Unsigned: a byte below '0' wraps to a large value, so one test per digit. */
+	for (int i = 0, k = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (v[k++] = (unsigned)u[i] - '0') > 9)
+			return 0;
+	*y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
+	*m = (int)(v[4] * 10 + v[5]);
+	*d = (int)(v[6] * 10 + v[7]);
+	return 1;
+}
+
 /* Writes days as "YYYY-MM-DD" into out (at least 11 bytes). */
 void lmi_format_date(long days, char out[11]);
 

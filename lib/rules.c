@@ -238,8 +238,6 @@ struct fcheck {
 	enum lmi_type type;
 };
 
-#define MONTHS_FROM 1900 /* the years lmi_date_valid() accepts */
-#define MONTHS_TO 2100
 
 /* Parsed value of one schema field in the current row. */
 enum vstate { V_EMPTY, V_OK, V_BAD, V_UNTIL };
@@ -265,9 +263,6 @@ struct lmi_rules_priv {
 	size_t npats;
 	struct anyre any[2]; /* all patterns of title / description, for a quick miss */
 	pcre2_match_data *md;
-	/* Days of the first day and length of each month of MONTHS_FROM..MONTHS_TO. */
-	long month_start[(MONTHS_TO - MONTHS_FROM + 1) * 12];
-	unsigned char month_len[(MONTHS_TO - MONTHS_FROM + 1) * 12];
 	/* The schema fields present in the input and not added by tools: the ones to check. */
 	struct fcheck *check;
 	size_t ncheck;
@@ -956,14 +951,6 @@ int lmi_rules_init(struct lmi_rules *rs, const char *dir, const char *kind)
 	p->num = lmi_xcalloc(n, sizeof(*p->num));
 	p->days = lmi_xcalloc(n, sizeof(*p->days));
 	p->check = lmi_xcalloc(n, sizeof(*p->check));
-	for (int y = MONTHS_FROM, k = 0; y <= MONTHS_TO; y++) {
-		for (int m = 1; m <= 12; m++, k++) {
-			p->month_start[k] = lmi_days_from_civil(y, m, 1);
-			p->month_len[k] = 28;
-			while (lmi_date_valid(y, m, p->month_len[k] + 1))
-				p->month_len[k]++;
-		}
-	}
 	rc = load_rules(rs, dir);
 	if (rc == LMI_OK)
 		rc = load_min_wage(rs, dir);
@@ -1176,36 +1163,6 @@ static void format_cents(double x, char *out, size_t size)
 	out[k] = '\0';
 }
 
-static int digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/*
- * The common case of a date: exactly YYYY-MM-DD (len bytes) and valid; else 0
- * (use lmi_parse_date).  Days come from the month table: day d of a month is
- * its first day plus d - 1.
- */
-static int iso_date(const struct lmi_rules_priv *p, const char *s, size_t len, long *days)
-{
-	int y, m, d, k;
-
-	if (len != 10 || s[4] != '-' || s[7] != '-' || !digit(s[0]) || !digit(s[1]) ||
-	    !digit(s[2]) || !digit(s[3]) || !digit(s[5]) || !digit(s[6]) || !digit(s[8]) ||
-	    !digit(s[9]))
-		return 0;
-	y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	m = (s[5] - '0') * 10 + (s[6] - '0');
-	d = (s[8] - '0') * 10 + (s[9] - '0');
-	if (y < MONTHS_FROM || y > MONTHS_TO || m < 1 || m > 12)
-		return 0;
-	k = (y - MONTHS_FROM) * 12 + m - 1;
-	if (d < 1 || d > p->month_len[k])
-		return 0;
-	*days = p->month_start[k] + d - 1;
-	return 1;
-}
-
 static int blank(const char *s)
 {
 	while (*s == ' ' || *s == '\t')
@@ -1252,8 +1209,7 @@ static void check_types(struct ctx *c, enum rid req, enum rid date_rule, enum ri
 		f = &p->schema->fields[i];
 		switch (check[k].type) {
 		case LMI_T_DATE:
-			rc = iso_date(p, x, len, &p->days[i]) ? LMI_OK
-							       : lmi_parse_date(x, &p->days[i]);
+			rc = lmi_parse_date_len(x, len, &p->days[i]);
 			if (rc == LMI_PARSE_UNTIL_FILLED && strcmp(f->name, "close_date") == 0) {
 				p->st[i] = V_UNTIL;
 			} else if (rc != LMI_OK) {
