@@ -68,7 +68,7 @@ struct lmi_dedup_set {
 	size_t cap, n; /* cap is a power of two; n <= 3/4 cap */
 };
 
-#define LMI_DEDUP_MEMO_SLOTS 1024 /* per memo table */
+#define LMI_DEDUP_MEMO_SLOTS 8192 /* per memo table */
 #define LMI_DEDUP_MEMO_RAW 64     /* longest raw value the memo keeps, bytes */
 
 struct lmi_dedup_memo;
@@ -94,7 +94,7 @@ struct lmi_dedup {
 	uint32_t *sigs;
 	size_t sigs_len, sigs_cap;
 	struct lmi_dedup_set src, exact, label;
-	struct lmi_dedup_memo *memo; /* normalised names and titles seen (about 400 KiB) */
+	struct lmi_dedup_memo *memo; /* normalised names and titles seen (about 3 MiB) */
 };
 
 /* Sets the options (0 / 0.0 fields get defaults: window 60, threshold 0.8, ngram 2). */
