@@ -261,8 +261,11 @@ static inline void copy_field(char *dst, const unsigned char *src, size_t n)
  *    libcsv's own blank handling (which trims leading and trailing blanks of
  *    unquoted fields) trims nothing here, and its inline test can stand in for
  *    the per-byte call to no_space();
- *  - no quote, no data comma, no NUL and valid UTF-8: then its fields need no
- *    scan at all (no LF to count, nothing to quote on output).
+ *  - the chunk is valid UTF-8 without NUL bytes: then its fields are copied
+ *    unscanned, and which of them need quotes on output or hold LFs comes
+ *    from the marks prescan() leaves by field number (see add_mark()).
+ * None of this may change what is read: tests/unit/test_csvio_random.c
+ * checks random files against the fields they were made from.
  */
 enum {
 	CH_NUL = 1 << 0,        /* a NUL byte */
