@@ -11,7 +11,7 @@ export LMI_BIN="$bin" LMI_TOP="$top"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 
-for t in "$build"/tests/test_*; do
+for t in "$build"/tests/test_* "$build"/nosse/test_*; do
 	[ -x "$t" ] || continue
 	( cd "$top" && "$t" ) >>"$log" 2>&1
 	rc=$?
