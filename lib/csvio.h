@@ -72,7 +72,7 @@ struct lmi_csv {
 	int pending_cr;
 	int in_quotes;  /* prescan(): the input so far ends inside quotes ... */
 	unsigned long long prev_q, prev_eol; /* ... with a quote, CR or LF */
-	unsigned long long terms;  /* prescan(): fields ended so far */
+	unsigned long long terms;  /* prescan(): 1 + fields ended by the chunk (0: not counted) */
 	unsigned long long fields; /* on_field(): fields seen so far */
 	struct lmi_csv_mark *marks; /* fields that need quotes or hold LFs, in order */
 	size_t nmarks, mcap, mpos;
