@@ -345,45 +345,56 @@ static inline void block_masks(const unsigned char *s, unsigned char delim, stru
  * (Unicode Table 3-7).  Rarer leads (C0, C1, E0, F0..FF) send the chunk to
  * the byte-at-a-time check.  Returns 1 valid, 0 invalid, -1 ask lmi_utf8_valid().
  */
-static int utf8_chunk(const unsigned char *s, size_t n)
+struct utf8_vec {
+	__m128i err, rare, lead, lead3, ed; /* the last three: of the previous 16 bytes */
+};
+
+static inline void utf8_vec16(__m128i v, struct utf8_vec *u)
 {
 	const __m128i zero = _mm_setzero_si128();
-	__m128i err = zero, rare = zero, prev_lead = zero, prev_lead3 = zero, prev_ed = zero;
+	__m128i neg = _mm_cmplt_epi8(v, zero), lead, lead3, ed, want, after_ed, r4, r2;
 
-	/* One block of NULs past the end: a sequence left open there fails. */
-	for (size_t at = 0; at < n + 16; at += 16) {
-		unsigned char pad[16] = { 0 };
-		const unsigned char *p = s + at;
-		__m128i v, neg, lead, lead3, ed, want, after_ed, r4, r2;
-
-		if (at >= n) {
-			p = pad;
-		} else if (n - at < 16) {
-			memcpy(pad, s + at, n - at);
-			p = pad;
-		}
-		v = _mm_loadu_si128((const __m128i *)(const void *)p);
-		neg = _mm_cmplt_epi8(v, zero);
-		lead = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65)), neg);  /* C0..FF */
-		lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)), neg); /* E0..FF */
-		ed = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED));
-		/* F0..FF, C0..C1 and E0 */
-		r4 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17)), neg);
-		r2 = _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-62)), lead);
-		rare = _mm_or_si128(rare, _mm_or_si128(r4, r2));
-		rare = _mm_or_si128(rare, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)));
-		want = _mm_or_si128(SHIFT_IN(lead, prev_lead, 1), SHIFT_IN(lead3, prev_lead3, 2));
-		err = _mm_or_si128(err, _mm_xor_si128(want, _mm_andnot_si128(lead, neg)));
-		after_ed = _mm_and_si128(SHIFT_IN(ed, prev_ed, 1), neg);
-		after_ed = _mm_and_si128(after_ed, _mm_cmpgt_epi8(v, _mm_set1_epi8(-97)));
-		err = _mm_or_si128(err, after_ed);
-		prev_lead = lead;
-		prev_lead3 = lead3;
-		prev_ed = ed;
+	if (!_mm_movemask_epi8(neg)) { /* ASCII: only a sequence left open before can fail */
+		want = _mm_or_si128(_mm_srli_si128(u->lead, 15), _mm_srli_si128(u->lead3, 14));
+		u->err = _mm_or_si128(u->err, want);
+		u->lead = u->lead3 = u->ed = zero;
+		return;
 	}
-	if (_mm_movemask_epi8(rare))
+	lead = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-65)), neg);  /* C0..FF */
+	lead3 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-33)), neg); /* E0..FF */
+	ed = _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xED));
+	/* F0..FF, C0..C1 and E0 */
+	r4 = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(-17)), neg);
+	r2 = _mm_and_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(-62)), lead);
+	u->rare = _mm_or_si128(u->rare, _mm_or_si128(r4, r2));
+	u->rare = _mm_or_si128(u->rare, _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE0)));
+	want = _mm_or_si128(SHIFT_IN(lead, u->lead, 1), SHIFT_IN(lead3, u->lead3, 2));
+	u->err = _mm_or_si128(u->err, _mm_xor_si128(want, _mm_andnot_si128(lead, neg)));
+	/* after ED: A0..BF (-96..-65) is a surrogate */
+	after_ed = _mm_and_si128(SHIFT_IN(ed, u->ed, 1), neg);
+	after_ed = _mm_and_si128(after_ed, _mm_cmpgt_epi8(v, _mm_set1_epi8(-97)));
+	u->err = _mm_or_si128(u->err, after_ed);
+	u->lead = lead;
+	u->lead3 = lead3;
+	u->ed = ed;
+}
+
+static int utf8_chunk(const unsigned char *s, size_t n)
+{
+	struct utf8_vec u;
+	unsigned char pad[32] = { 0 };
+	size_t at = 0;
+
+	u.err = u.rare = u.lead = u.lead3 = u.ed = _mm_setzero_si128();
+	for (; at + 16 <= n; at += 16)
+		utf8_vec16(_mm_loadu_si128((const __m128i *)(const void *)(s + at)), &u);
+	/* The tail, then 16 NULs: a sequence left open at the end fails. */
+	memcpy(pad, s + at, n - at);
+	utf8_vec16(_mm_loadu_si128((const __m128i *)(const void *)pad), &u);
+	utf8_vec16(_mm_loadu_si128((const __m128i *)(const void *)(pad + 16)), &u);
+	if (_mm_movemask_epi8(u.rare))
 		return -1;
-	return _mm_movemask_epi8(err) == 0;
+	return _mm_movemask_epi8(u.err) == 0;
 }
 #endif
 
