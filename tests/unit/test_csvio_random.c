@@ -314,6 +314,29 @@ static int blank_case(struct buf *t, size_t at, const char *tail, const char *f0
 	return rc == 0 && seen == 1;
 }
 
+/*
+ * Reads a file of header, one record whose second field is a long quoted one
+ * of want_len bytes, and "2,z" on line want_line; checks all of it.
+ */
+static void long_quoted(const struct buf *t, size_t want_len, unsigned long want_line)
+{
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	struct lmi_csv_opts o = { 0 };
+	int rc = lmi_csv_open(&r, tmpfile_with(t->p, t->n), &o);
+
+	CHECK_INT(rc, LMI_OK);
+	CHECK_INT(lmi_csv_next(&r, &row), 1);
+	CHECK_INT(row.len[1], want_len);
+	CHECK_INT(row.needq[1], 1);
+	CHECK_INT(lmi_csv_next(&r, &row), 1);
+	CHECK_INT(row.line, want_line);
+	CHECK_STR(row.f[1], "z");
+	CHECK_INT(row.needq[1], 0);
+	CHECK_INT(lmi_csv_next(&r, &row), 0);
+	lmi_csv_close(&r);
+}
+
 int main(void)
 {
 	struct gen g;
@@ -369,22 +392,7 @@ int main(void)
 	for (int i = 0; i < 70000; i++)
 		put(&t, "y", 1);
 	put(&t, "\n\n\"\n2,z\n", 8);
-	{
-		struct lmi_csv r;
-		struct lmi_csv_row row;
-		struct lmi_csv_opts o = { 0 };
-		int rc = lmi_csv_open(&r, tmpfile_with(t.p, t.n), &o);
-
-		CHECK_INT(rc, LMI_OK);
-		CHECK_INT(lmi_csv_next(&r, &row), 1);
-		CHECK_INT(row.len[1], 70004);
-		CHECK_INT(row.needq[1], 1);
-		CHECK_INT(lmi_csv_next(&r, &row), 1);
-		CHECK_INT(row.line, 6);
-		CHECK_STR(row.f[1], "z");
-		CHECK_INT(row.needq[1], 0);
-		lmi_csv_close(&r);
-	}
+	long_quoted(&t, 70004, 6);
 
 	/* Blanks at the edges of unquoted fields are data, wherever a chunk ends in them. */
 	for (size_t off = 0; off <= 9; off++) {
@@ -481,21 +489,8 @@ int main(void)
 	put(&t, "a,b\n1,\"", 7);
 	for (int i = 0; i < 200000; i++)
 		put(&t, i % 1000 == 999 ? "\n" : i % 777 == 0 ? "," : "y", 1);
-	put(&t, "\"\n2,z\n", 7);
-	{
-		struct lmi_csv r;
-		struct lmi_csv_row row;
-		struct lmi_csv_opts o = { 0 };
-		int rc = lmi_csv_open(&r, tmpfile_with(t.p, t.n), &o);
-
-		CHECK_INT(rc, LMI_OK);
-		CHECK_INT(lmi_csv_next(&r, &row), 1);
-		CHECK_INT(row.len[1], 200000);
-		CHECK_INT(row.needq[1], 1);
-		CHECK_INT(lmi_csv_next(&r, &row), 1);
-		CHECK_INT(row.line, 2 + 200 + 1); /* 200 LFs inside the field */
-		lmi_csv_close(&r);
-	}
+	put(&t, "\"\n2,z\n", 6);
+	long_quoted(&t, 200000, 2 + 200 + 1); /* 200 LFs inside the field */
 	/* LMI_CSV_MAX_FIELDS fields in a record are allowed, one more is an error on its line. */
 	for (int extra = 0; extra <= 1; extra++) {
 		struct lmi_csv r;
