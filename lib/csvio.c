@@ -717,13 +717,8 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
+	/* Here r->check is set: scan_field() counts the LFs, so the mark's count is not used. */
 	mark = take_mark(r);
-	if (!r->check) {
-		copy_field(r->arena + r->alen, data, n);
-		r->row_lf += mark != NULL ? mark->lf : 0;
-		keep_field(r, n, mark != NULL && mark->needq);
-		return;
-	}
 	scan = scan_field(r, r->arena + r->alen, data, n);
 	if (scan & SCAN_NUL)
 		return;
