@@ -9,14 +9,7 @@
 
 static const char *tmpfile_with(const char *data, size_t n)
 {
-	static char path[64];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/tmp/lmi-test-csvio-%d.csv", (int)getpid());
-	fp = fopen(path, "wb");
-	fwrite(data, 1, n, fp);
-	fclose(fp);
-	return path;
+	return unit_scratch("csvio", data, n);
 }
 
 /* Writes a row through the writer into a memory buffer and returns it. */

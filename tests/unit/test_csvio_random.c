@@ -22,10 +22,7 @@ static uint64_t rng = 88172645463325252ull;
 
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return unit_rnd(&rng, n);
 }
 
 struct buf {
@@ -169,14 +166,7 @@ static void release(struct gen *g)
 
 static const char *tmpfile_with(const char *data, size_t n)
 {
-	static char path[64];
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/tmp/lmi-test-csvio-random-%d.csv", (int)getpid());
-	fp = fopen(path, "wb");
-	fwrite(data, 1, n, fp);
-	fclose(fp);
-	return path;
+	return unit_scratch("csvio-random", data, n);
 }
 
 /* Reference writer: comma-separated, quotes only where RFC 4180 needs them. */

@@ -15,10 +15,7 @@ static uint64_t rng = 2463534242ull;
 
 static unsigned rnd(unsigned n)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return (unsigned)(rng % n);
+	return unit_rnd(&rng, n);
 }
 
 /* Appends one character or defect to s at *n (room for 4 more bytes). */

@@ -474,22 +474,6 @@ static void test_training(void)
 
 /* ---- loading ---- */
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[8192];
-	size_t n;
-	FILE *a = fopen(from, "r"), *b = fopen(to, "w");
-	int ok = a != NULL && b != NULL;
-
-	while (ok && (n = fread(buf, 1, sizeof(buf), a)) > 0)
-		ok = fwrite(buf, 1, n, b) == n;
-	if (a)
-		fclose(a);
-	if (b && fclose(b) != 0)
-		ok = 0;
-	return ok;
-}
-
 /* A scratch copy of the tables with `line` appended to `file`. */
 static void scratch_dir(char *dir, const char *file, const char *line)
 {
@@ -501,7 +485,7 @@ static void scratch_dir(char *dir, const char *file, const char *line)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(a, sizeof(a), "%s/%s", RULES, files[i]);
 		snprintf(b, sizeof(b), "%s/%s", dir, files[i]);
-		copy_file(a, b);
+		unit_copy_file(a, b);
 	}
 	snprintf(b, sizeof(b), "%s/%s", dir, file);
 	fp = fopen(b, "a");

@@ -158,10 +158,7 @@ static uint64_t seed = 88172645463325252u;
 
 static unsigned rnd(unsigned n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return (unsigned)(seed % n);
+	return unit_rnd(&seed, n);
 }
 
 /* Appends a random piece of posting text: pattern fragments, digits, Hangul, other scripts. */
@@ -243,22 +240,6 @@ static void compare(const char *dir, unsigned rows)
 	lmi_rules_release(&rs);
 }
 
-static int copy_file(const char *from, const char *to)
-{
-	char buf[8192];
-	size_t n;
-	FILE *a = fopen(from, "r"), *b = fopen(to, "w");
-	int ok = a != NULL && b != NULL;
-
-	while (ok && (n = fread(buf, 1, sizeof(buf), a)) > 0)
-		ok = fwrite(buf, 1, n, b) == n;
-	if (a)
-		fclose(a);
-	if (b && fclose(b) != 0)
-		ok = 0;
-	return ok;
-}
-
 static const char *const files[] = {"rules.csv",   "min_wage.csv",    "codes.csv",
 				    "regions.csv", "occupations.csv", "patterns.csv"};
 
@@ -276,7 +257,7 @@ static void compare_with(const char *lines, unsigned rows)
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		snprintf(a, sizeof(a), "%s/%s", RULES, files[i]);
 		snprintf(b, sizeof(b), "%s/%s", dir, files[i]);
-		CHECK(copy_file(a, b));
+		CHECK(unit_copy_file(a, b));
 	}
 	snprintf(b, sizeof(b), "%s/patterns.csv", dir);
 	fp = fopen(b, "a");

@@ -3,8 +3,10 @@
 #define LMI_UNIT_H
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_failed;
 
@@ -57,5 +59,46 @@ static int unit_failed;
 	} while (0)
 
 #define UNIT_DONE() (unit_failed ? 1 : 0)
+
+/* A number in 0..n-1 from the xorshift64 stream *state: randomised tests repeat exactly. */
+static inline unsigned unit_rnd(uint64_t *state, unsigned n)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return (unsigned)(*state % n);
+}
+
+/* Writes n bytes to /tmp/lmi-test-TAG-PID.csv and returns its name (a static buffer). */
+static inline const char *unit_scratch(const char *tag, const char *data, size_t n)
+{
+	static char path[96];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/tmp/lmi-test-%s-%d.csv", tag, (int)getpid());
+	fp = fopen(path, "wb");
+	if (fp != NULL) {
+		fwrite(data, 1, n, fp);
+		fclose(fp);
+	}
+	return path;
+}
+
+/* Copies a file; returns 1 when every byte was written. */
+static inline int unit_copy_file(const char *from, const char *to)
+{
+	char buf[8192];
+	size_t n;
+	FILE *a = fopen(from, "r"), *b = fopen(to, "w");
+	int ok = a != NULL && b != NULL;
+
+	while (ok && (n = fread(buf, 1, sizeof(buf), a)) > 0)
+		ok = fwrite(buf, 1, n, b) == n;
+	if (a)
+		fclose(a);
+	if (b && fclose(b) != 0)
+		ok = 0;
+	return ok;
+}
 
 #endif
