@@ -10,10 +10,10 @@ BIN ?= bin
 CC ?= cc
 WERROR ?= -Werror
 CFLAGS ?= -O2 -g
-LMI_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wformat=2 $(WERROR) \
+LMI_CFLAGS = -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Wall -Wextra -Wformat=2 $(WERROR) \
 	-Ilib $(shell pkg-config --cflags libsodium libpcre2-8 sqlite3 gsl 2>/dev/null)
 LIBS = -lcsv $(shell pkg-config --libs sqlite3 gsl libsodium libpcre2-8 2>/dev/null || \
-	echo -lsqlite3 -lgsl -lgslcblas -lsodium -lpcre2-8) -lxlsxwriter -lm
+	echo -lsqlite3 -lgsl -lgslcblas -lsodium -lpcre2-8) -lxlsxwriter -lm -pthread
 VERSION = $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 ifeq ($(V),1)

@@ -2,9 +2,11 @@
 #include "csvio.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "banned.h"
@@ -612,23 +614,25 @@ static unsigned long count_lf(const char *s, size_t n)
 	return k;
 }
 
-/* fstart, flen and fq grow together under one capacity. */
-static int grow_fields(struct lmi_csv *r, size_t need)
+/* flen and fq grow together under one capacity. */
+static int grow2(size_t **flen, unsigned char **fq, size_t *fcap, size_t need)
 {
-	size_t cap = r->fcap;
+	size_t cap = *fcap;
 
 	if (need <= cap)
 		return 0;
-	if (reserve((void **)&r->fstart, &cap, need, sizeof(size_t)) != 0)
+	if (reserve((void **)flen, &cap, need, sizeof(size_t)) != 0)
 		return -1;
-	cap = r->fcap;
-	if (reserve((void **)&r->flen, &cap, need, sizeof(size_t)) != 0)
+	cap = *fcap;
+	if (reserve((void **)fq, &cap, need, 1) != 0)
 		return -1;
-	cap = r->fcap;
-	if (reserve((void **)&r->fq, &cap, need, 1) != 0)
-		return -1;
-	r->fcap = cap;
+	*fcap = cap;
 	return 0;
+}
+
+static int grow_fields(struct lmi_csv *r, size_t need)
+{
+	return grow2(&r->flen, &r->fq, &r->fcap, need);
 }
 
 /* A record, even one still open, may not grow past LMI_CSV_MAX_FIELDS. */
@@ -683,7 +687,6 @@ static inline const struct lmi_csv_mark *take_mark(struct lmi_csv *r)
 static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
 {
 	r->arena[r->alen + n] = '\0';
-	r->fstart[r->nf] = r->alen;
 	r->flen[r->nf] = n;
 	r->fq[r->nf] = (unsigned char)needq;
 	r->alen += n + 1;
@@ -778,22 +781,23 @@ static void on_row(int c, void *ctx)
 		return;
 	}
 	r->rows[r->nrows].first = r->cur_first;
+	r->rows[r->nrows].at = r->cur_at;
 	r->rows[r->nrows].n = n;
 	r->rows[r->nrows].line = start;
 	r->nrows++;
 	r->cur_first = r->nf;
+	r->cur_at = r->alen;
 }
 
 /* Drops delivered rows, keeping the fields of a record not yet complete. */
 static void compact(struct lmi_csv *r)
 {
 	size_t keep = r->nf - r->cur_first;
-	size_t base = keep ? r->fstart[r->cur_first] : r->alen;
+	size_t base = r->cur_at;
 
 	if (keep) {
 		memmove(r->arena, r->arena + base, r->alen - base);
 		for (size_t i = 0; i < keep; i++) {
-			r->fstart[i] = r->fstart[r->cur_first + i] - base;
 			r->flen[i] = r->flen[r->cur_first + i];
 			r->fq[i] = r->fq[r->cur_first + i];
 		}
@@ -801,6 +805,7 @@ static void compact(struct lmi_csv *r)
 	r->alen -= base;
 	r->nf = keep;
 	r->cur_first = 0;
+	r->cur_at = 0;
 	r->nrows = 0;
 	r->rpos = 0;
 }
@@ -872,7 +877,13 @@ static int fill(struct lmi_csv *r)
 
 	if (r->eof)
 		return 0;
+	/* The reader thread may be cancelled only while it waits for input. */
+	if (r->thr != NULL)
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, NULL);
 	got = fread(r->in + r->held, 1, CHUNK - r->held, r->fp);
+	if (r->thr != NULL)
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	r->full_read = got == CHUNK - r->held;
 	if (got < CHUNK - r->held && ferror(r->fp)) {
 		char msg[128];
 
@@ -911,31 +922,264 @@ static int fill(struct lmi_csv *r)
 	return 1;
 }
 
+/*
+ * Points *row at queued record pr, whose fields lie one after another (each
+ * with its NUL) from arena + pr->at, with lengths in flen and flags in fq.
+ */
+static int take_row(struct lmi_csv *r, struct lmi_csv_row *row, char *arena, size_t *flen,
+		    const unsigned char *fq, const struct lmi_csv_pending *pr)
+{
+	char *f = arena + pr->at;
+
+	if (reserve((void **)&r->outf, &r->outcap, pr->n, sizeof(char *)) != 0)
+		return LMI_ENOMEM;
+	for (size_t i = 0; i < pr->n; i++) {
+		r->outf[i] = f;
+		f += flen[pr->first + i] + 1;
+	}
+	row->n = pr->n;
+	row->f = r->outf;
+	row->len = flen + pr->first;
+	row->line = pr->line;
+	row->needq = fq + pr->first;
+	return 1;
+}
+
+/* ---- reading ahead on a second thread ---- */
+
+/*
+ * The thread runs fill() on r as the one thread would, and hands each
+ * chunk's complete records over in a batch: the queue's buffers themselves,
+ * swapped for a free batch's.  Two batches: the reader reads one while the
+ * thread fills the other.  While the thread runs, the reading side touches
+ * only the batches and r->outf; everything else in r is the thread's until
+ * it is joined (errors included: they travel in r, read after the join).
+ */
+struct lmi_csv_batch {
+	char *arena;
+	size_t acap;
+	size_t *flen;
+	unsigned char *fq;
+	size_t fcap;
+	struct lmi_csv_pending *rows;
+	size_t nrows, rcap;
+	int last; /* the thread stopped after this batch (end of input or an error) */
+	enum { BATCH_FREE, BATCH_FULL, BATCH_HELD } state;
+};
+
+struct lmi_csv_thread {
+	pthread_t tid;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct lmi_csv_batch b[2];
+	int put, get;         /* the batch the thread fills next, and the reader takes next */
+	struct lmi_csv_batch *cur; /* held by the reader */
+	size_t pos;           /* next record in cur */
+	int stop, joined;
+};
+
+#define SWAP(a, b) do { __typeof__(a) tmp_ = (a); (a) = (b); (b) = tmp_; } while (0)
+
+/*
+ * Thread side: moves the queue's complete records into a free batch and
+ * keeps the fields of an unfinished record.  Returns -1 when told to stop.
+ */
+static int hand_off(struct lmi_csv *r, int last)
+{
+	struct lmi_csv_thread *t = r->thr;
+	struct lmi_csv_batch *b = &t->b[t->put];
+	size_t keep = r->nf - r->cur_first;
+	size_t base = r->cur_at;
+
+	pthread_mutex_lock(&t->mu);
+	while (b->state != BATCH_FREE && !t->stop)
+		pthread_cond_wait(&t->cv, &t->mu);
+	pthread_mutex_unlock(&t->mu);
+	if (t->stop)
+		return -1;
+	/* The unfinished record moves to the batch's old buffers, which become the queue. */
+	if (!last && (reserve((void **)&b->arena, &b->acap, r->alen - base + 1, 1) != 0 ||
+		      grow2(&b->flen, &b->fq, &b->fcap, keep + 1) != 0)) {
+		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		last = 1;
+	}
+	SWAP(r->arena, b->arena);
+	SWAP(r->acap, b->acap);
+	SWAP(r->flen, b->flen);
+	SWAP(r->fq, b->fq);
+	SWAP(r->fcap, b->fcap);
+	SWAP(r->rows, b->rows);
+	SWAP(r->rcap, b->rcap);
+	b->nrows = r->nrows;
+	b->last = last;
+	if (!last && keep > 0) {
+		memcpy(r->arena, b->arena + base, r->alen - base);
+		for (size_t i = 0; i < keep; i++) {
+			r->flen[i] = b->flen[r->cur_first + i];
+			r->fq[i] = b->fq[r->cur_first + i];
+		}
+	}
+	r->alen -= base;
+	r->nf = keep;
+	r->cur_first = 0;
+	r->cur_at = 0;
+	r->nrows = 0;
+	r->rpos = 0;
+	pthread_mutex_lock(&t->mu);
+	b->state = BATCH_FULL;
+	t->put ^= 1;
+	pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	return 0;
+}
+
+static void *reader_main(void *arg)
+{
+	struct lmi_csv *r = arg;
+	int last;
+
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL);
+	do {
+		last = !fill(r) || r->status != LMI_OK;
+		if (r->nrows == 0 && !last)
+			continue;
+		if (hand_off(r, last) != 0)
+			break;
+	} while (!last);
+	return NULL;
+}
+
+/* Reader side: frees the batch it held and waits for the next one. */
+static struct lmi_csv_batch *take_batch(struct lmi_csv_thread *t)
+{
+	struct lmi_csv_batch *b = &t->b[t->get];
+
+	pthread_mutex_lock(&t->mu);
+	if (t->cur != NULL)
+		t->cur->state = BATCH_FREE;
+	pthread_cond_broadcast(&t->cv);
+	while (b->state != BATCH_FULL)
+		pthread_cond_wait(&t->cv, &t->mu);
+	b->state = BATCH_HELD;
+	pthread_mutex_unlock(&t->mu);
+	t->get ^= 1;
+	t->cur = b;
+	t->pos = 0;
+	return b;
+}
+
+/*
+ * Joins the thread; `stop` first tells it to quit, and cancels a read that
+ * may wait for input forever (a pipe whose writer is idle).  Then the
+ * reader has taken its last batch: nothing more is delivered.
+ */
+static void reader_join(struct lmi_csv *r, int stop)
+{
+	struct lmi_csv_thread *t = r->thr;
+
+	if (t == NULL || t->joined)
+		return;
+	if (stop) {
+		pthread_mutex_lock(&t->mu);
+		t->stop = 1;
+		pthread_cond_broadcast(&t->cv);
+		pthread_mutex_unlock(&t->mu);
+		pthread_cancel(t->tid);
+	}
+	pthread_join(t->tid, NULL);
+	t->joined = 1;
+	if (t->cur != NULL)
+		t->cur->nrows = t->pos;
+}
+
+/* Whether to read ahead on a thread: two or more CPUs, and not turned off. */
+static int thread_wanted(void)
+{
+	const char *env = getenv("LMI_READER_THREAD");
+
+	if (env != NULL && strcmp(env, "0") == 0)
+		return 0;
+	return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/* Starts the thread on an empty queue.  Returns 0, or -1 to go on with one thread. */
+static int reader_start(struct lmi_csv *r)
+{
+	struct lmi_csv_thread *t;
+
+	r->may_thread = 0;
+	if (!thread_wanted())
+		return -1;
+	t = calloc(1, sizeof(*t));
+	if (t == NULL)
+		return -1;
+	compact(r);
+	pthread_mutex_init(&t->mu, NULL);
+	pthread_cond_init(&t->cv, NULL);
+	r->thr = t;
+	if (pthread_create(&t->tid, NULL, reader_main, r) != 0) {
+		pthread_mutex_destroy(&t->mu);
+		pthread_cond_destroy(&t->cv);
+		free(t);
+		r->thr = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void reader_free(struct lmi_csv *r)
+{
+	struct lmi_csv_thread *t = r->thr;
+
+	if (t == NULL)
+		return;
+	reader_join(r, 1);
+	pthread_mutex_destroy(&t->mu);
+	pthread_cond_destroy(&t->cv);
+	for (int i = 0; i < 2; i++) {
+		free(t->b[i].arena);
+		free(t->b[i].flen);
+		free(t->b[i].fq);
+		free(t->b[i].rows);
+	}
+	free(t);
+	r->thr = NULL;
+}
+
+/* next_raw() once the thread runs. */
+static int next_threaded(struct lmi_csv *r, struct lmi_csv_row *row)
+{
+	struct lmi_csv_thread *t = r->thr;
+	struct lmi_csv_batch *b = t->cur;
+
+	while (b == NULL || t->pos >= b->nrows) {
+		if (t->joined || (b != NULL && b->last)) {
+			reader_join(r, 0);
+			return r->status != LMI_OK ? r->status : 0;
+		}
+		b = take_batch(t);
+	}
+	return take_row(r, row, b->arena, b->flen, b->fq, &b->rows[t->pos++]);
+}
+
 /* Takes the next queued record, reading more input as needed. */
 static int next_raw(struct lmi_csv *r, struct lmi_csv_row *row)
 {
-	struct lmi_csv_pending *pr;
-
+	if (r->thr != NULL)
+		return next_threaded(r, row);
 	while (r->rpos >= r->nrows) {
 		if (r->status != LMI_OK)
 			return r->status;
+		/* Input past the first chunk is parsed ahead, if it can be. */
+		if (r->may_thread && r->full_read && !r->eof && reader_start(r) == 0)
+			return next_threaded(r, row);
 		compact(r);
 		if (!fill(r) && r->nrows == 0)
 			return r->status != LMI_OK ? r->status : 0;
 	}
 	if (r->status != LMI_OK && r->rpos >= r->err_at)
 		return r->status;
-	pr = &r->rows[r->rpos++];
-	if (reserve((void **)&r->outf, &r->outcap, pr->n, sizeof(char *)) != 0)
-		return LMI_ENOMEM;
-	for (size_t i = 0; i < pr->n; i++)
-		r->outf[i] = r->arena + r->fstart[pr->first + i];
-	row->n = pr->n;
-	row->f = r->outf;
-	row->len = r->flen + pr->first;
-	row->line = pr->line;
-	row->needq = r->fq + pr->first;
-	return 1;
+	return take_row(r, row, r->arena, r->flen, r->fq, &r->rows[r->rpos++]);
 }
 
 struct lmi_csv_row *lmi_csv_row_dup(const struct lmi_csv_row *src)
@@ -1067,11 +1311,14 @@ static int start(struct lmi_csv *r, const struct lmi_csv_opts *opts)
 	struct lmi_csv_row row;
 	int rc;
 
+	r->may_thread = 1;
 	if (opts && opts->header_from)
 		return header_from(r, opts->header_from, opts);
+	r->may_thread = 0;
 	rc = next_raw(r, &row);
 	if (rc <= 0)
 		return rc;
+	r->may_thread = 1;
 	if (r->flags & LMI_CSV_NO_HEADER) {
 		r->rpos--;
 		return number_header(r, row.n);
@@ -1124,6 +1371,7 @@ int lmi_csv_next(struct lmi_csv *r, struct lmi_csv_row *row)
 	}
 	if (!(r->flags & LMI_CSV_RAGGED) && row->n != r->header.n) {
 		snprintf(msg, sizeof(msg), "expected %zu fields, found %zu", r->header.n, row->n);
+		reader_join(r, 1); /* r's error fields are the thread's until then */
 		r->status = LMI_EPARSE;
 		r->err_at = 0;
 		r->err_line = row->line;
@@ -1135,13 +1383,13 @@ int lmi_csv_next(struct lmi_csv *r, struct lmi_csv_row *row)
 
 void lmi_csv_close(struct lmi_csv *r)
 {
+	reader_free(r);
 	if (r->own_fp && r->fp)
 		fclose(r->fp);
 	if (r->parser_ready)
 		csv_free(&r->p);
 	free(r->in);
 	free(r->arena);
-	free(r->fstart);
 	free(r->flen);
 	free(r->fq);
 	free(r->marks);
@@ -1153,7 +1401,7 @@ void lmi_csv_close(struct lmi_csv *r)
 	r->parser_ready = 0;
 	r->in = NULL;
 	r->arena = NULL;
-	r->fstart = r->flen = NULL;
+	r->flen = NULL;
 	r->fq = NULL;
 	r->marks = NULL;
 	r->rows = NULL;

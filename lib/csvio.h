@@ -40,6 +40,7 @@ struct lmi_csv_row {
 
 struct lmi_csv_pending {
 	size_t first; /* index of the first field in the queue */
+	size_t at;    /* arena offset of its first field; the others follow it */
 	size_t n;
 	unsigned long line;
 };
@@ -50,6 +51,8 @@ struct lmi_csv_mark {
 	unsigned lf;
 	unsigned char needq;
 };
+
+struct lmi_csv_thread; /* private: the reader thread (csvio.c) */
 
 struct lmi_csv {
 	/* Public, read-only. */
@@ -86,16 +89,19 @@ struct lmi_csv {
 	unsigned char *in;
 	char *arena;
 	size_t alen, acap;
-	size_t *fstart, *flen;
+	size_t *flen;
 	unsigned char *fq; /* needq of each queued field */
 	size_t nf, fcap;
-	size_t cur_first;
+	size_t cur_first, cur_at; /* the record being read: first field's index and offset */
 	struct lmi_csv_pending *rows;
 	size_t nrows, rcap, rpos;
 	char **outf;
 	size_t *outlen;
 	size_t outcap;
 	char *hdr_mem;
+	int full_read;  /* fill(): the last read filled the chunk, so more may follow */
+	int may_thread; /* the header is in: next_raw() may hand parsing to a thread */
+	struct lmi_csv_thread *thr;
 };
 
 /*
@@ -116,7 +122,10 @@ int lmi_csv_open_fp(struct lmi_csv *r, FILE *fp, const char *name,
 
 /*
  * Reads the next record into *row.  Returns 1 for a record, 0 at end of
- * input, or a negative status with r->err and r->err_line set.  Errors:
+ * input, or a negative status with r->err and r->err_line set.  Input
+ * longer than one 64 KiB chunk is parsed ahead by a second thread when the
+ * machine has two or more CPUs and LMI_READER_THREAD is not "0"; rows,
+ * errors and their order are the same either way.  Errors:
  * unterminated quote, stray quote, wrong field count (unless LMI_CSV_RAGGED),
  * invalid UTF-8, a NUL byte, a field over the size cap, a read error.
  * Records before the faulty one are all returned first.
