@@ -42,6 +42,7 @@ static void set_err(struct lmi_csv *r, int status, unsigned long line, const cha
 	if (r->status != LMI_OK)
 		return;
 	r->check = 1; /* on_field() leaves its fast path */
+	r->fast_lim = 0;
 	r->status = status;
 	r->err_line = line;
 	r->err_at = r->nrows;
@@ -678,10 +679,19 @@ static inline const struct lmi_csv_mark *take_mark(struct lmi_csv *r)
 {
 	const struct lmi_csv_mark *m = NULL;
 
-	if (r->mpos < r->nmarks && r->marks[r->mpos].ord == r->fields)
+	if (r->mark_next == r->fields) {
 		m = &r->marks[r->mpos++];
+		r->mark_next = r->mpos < r->nmarks ? r->marks[r->mpos].ord : ~0ULL;
+	}
 	r->fields++;
 	return m;
+}
+
+/* Sets r->check, and the length from which on_field() leaves its fast path. */
+static void set_check(struct lmi_csv *r, int check)
+{
+	r->check = check;
+	r->fast_lim = check ? 0 : r->max_field + 1;
 }
 
 static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
@@ -726,7 +736,7 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 	if (scan & SCAN_NUL)
 		return;
 	/* A field begun in an earlier chunk is checked once; then the chunk's own verdict holds. */
-	r->check = !r->utf8_ok;
+	set_check(r, !r->utf8_ok);
 	keep_field(r, n, (scan & SCAN_QUOTE) || (mark != NULL && mark->needq));
 }
 
@@ -739,8 +749,11 @@ static void on_field(void *data, size_t n, void *ctx)
 	struct lmi_csv *r = ctx;
 	const struct lmi_csv_mark *mark;
 
-	/* parse_chunk() made room for every field the chunk can end (check is set on errors). */
-	if (r->check || n > r->max_field) {
+	/*
+	 * parse_chunk() made room for every field the chunk can end; fast_lim is
+	 * 0 when the field must be checked (or after an error), else max_field + 1.
+	 */
+	if (n >= r->fast_lim) {
 		field_slow(r, data, n);
 		return;
 	}
@@ -839,6 +852,7 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 		r->mpos = 0;
 	}
 	facts = prescan(r, s, n);
+	r->mark_next = r->mpos < r->nmarks ? r->marks[r->mpos].ord : ~0ULL;
 	if (too_many_fields(r))
 		return;
 	/*
@@ -854,7 +868,7 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 		return;
 	}
 	/* A field that began in a chunk read the slow way is checked in full. */
-	r->check = !r->utf8_ok || (facts & (CH_NUL | CH_UTF8_BAD));
+	set_check(r, !r->utf8_ok || (facts & (CH_NUL | CH_UTF8_BAD)));
 	r->utf8_ok = !(facts & (CH_NUL | CH_UTF8_BAD));
 	csv_set_space_func(&r->p, (facts & CH_BLANK_EDGE) || r->delim == ' ' || r->delim == '\t'
 					  ? no_space : NULL);
@@ -1585,17 +1599,34 @@ int lmi_csvw_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from
 	if (wreserve(w, need) != LMI_OK)
 		return w->status;
 	o = w->buf + w->len;
-	for (size_t i = from; i < to; i++) {
+	for (size_t i = from; i < to;) {
+		const char *start = row->f[i], *end;
+		size_t j = i;
+
 		if (row->needq[i]) {
 			w->len = (size_t)(o - w->buf);
 			lmi_csvw_field(w, row->f[i], row->len[i]);
 			o = w->buf + w->len;
+			i++;
 			continue;
 		}
-		if (w->nfield++ > 0)
+		/*
+		 * A reader's fields lie one after another, each ending in a NUL:
+		 * a run of plain ones is one copy, with the NULs turned to commas.
+		 */
+		end = start + row->len[i];
+		while (j + 1 < to && !row->needq[j + 1] && row->f[j + 1] == end + 1) {
+			j++;
+			end = row->f[j] + row->len[j];
+		}
+		if (w->nfield > 0)
 			*o++ = ',';
-		copy_field(o, (const unsigned char *)row->f[i], row->len[i]);
-		o += row->len[i];
+		memcpy(o, start, (size_t)(end - start));
+		for (size_t k = i; k < j; k++)
+			o[row->f[k] + row->len[k] - start] = ',';
+		o += end - start;
+		w->nfield += j - i + 1;
+		i = j + 1;
 	}
 	w->len = (size_t)(o - w->buf);
 	return LMI_OK;
