@@ -156,8 +156,10 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	struct lmi_csv_row row;
 	struct lmi_csv_opts co = { 0 };
 	struct lmi_score_err e;
-	char err[512], num[48];
+	char err[512], num[64]; /* at most 39 bytes of number, a comma and "medium" */
+	const char *tier;
 	double p, lp;
+	size_t k;
 	int n, rc = lmi_csv_open(&r, path, &co);
 
 	if (rc != LMI_OK || r.header.n == 0)
@@ -179,8 +181,12 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 		if (n < 0)
 			lmi_die("out of memory");
 		lmi_csvw_fields(&s->out, &row);
-		lmi_csvw_field(&s->out, num, lmi_model_fmt_fixed(num, p, 6, 0));
-		lmi_csvw_str(&s->out, lmi_model_tier(p, s->m.tier_low, s->m.tier_high));
+		/* Digits, a comma and a tier word: already CSV, two fields in one append. */
+		k = lmi_model_fmt_fixed(num, p, 6, 0);
+		tier = lmi_model_tier(p, s->m.tier_low, s->m.tier_high);
+		num[k++] = ',';
+		memcpy(num + k, tier, strlen(tier));
+		lmi_csvw_encoded(&s->out, num, k + strlen(tier), 2);
 		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
 		lmi_csvw_endrow(&s->out);
 		s->count.out++;
