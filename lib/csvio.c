@@ -1505,7 +1505,7 @@ static int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char d
 	size_t i = 0;
 
 #if defined(__SSE2__)
-	/* Long fields (a reasons text, an address): 16 bytes per step, the last block overlapping. */
+	/* Long fields (reasons, addresses): 16 bytes a step, the last block overlapping. */
 	if (n >= 16) {
 		const __m128i kd = _mm_set1_epi8((char)delim), kq = _mm_set1_epi8('"');
 		const __m128i klf = _mm_set1_epi8('\n'), kcr = _mm_set1_epi8('\r');
