@@ -7,12 +7,16 @@
 #   bench TOOLNAME FILE CMD...     one of ours: `CMD < FILE > /dev/null`
 #   bench_ref NAME FILE CMD...     a reference tool (Miller, sqlite3, ...)
 # and may read BENCH_LAST_MBS and BENCH_LAST_RSS (KiB) after each call.
-# Files in $BENCH_DIR: vacancy.csv, claim.csv (~200 MB each), training.csv,
-# seeker.csv (smaller) and vacancy-20mb.csv (for the memory-flatness check).
+# Files in $BENCH_DIR: vacancy.csv, claim.csv, seeker-200mb.csv (~200 MB each),
+# training.csv, seeker.csv (smaller, for fitting) and vacancy-20mb.csv (for
+# the memory-flatness check).
+#
+# The tools parse input past its first 64 KiB on a second thread (see
+# lmi(1), LMI_READER_THREAD); rows marked "1 thread" run with it turned off.
 #
 # Environment: BENCH_DIR (default bench-out/), BENCH_ROWS_VACANCY,
 # BENCH_ROWS_CLAIM, BENCH_ROWS_TRAINING, BENCH_ROWS_SEEKER,
-# BENCH_ROWS_VACANCY_SMALL, BENCH_REPEAT (runs per measurement, best kept;
+# BENCH_ROWS_SEEKER_BIG, BENCH_ROWS_VACANCY_SMALL, BENCH_REPEAT (runs per measurement, best kept;
 # default 2), BENCH_ONLY (a glob: only snippets whose name matches),
 # BENCH_CLOCK (wall, the default, or cpu: user + system time, steadier on a
 # busy machine but flattering to multi-threaded references such as Miller).
@@ -27,6 +31,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BENCH_ROWS_CLAIM:=900000}"
 : "${BENCH_ROWS_TRAINING:=300000}"
 : "${BENCH_ROWS_SEEKER:=500000}"
+: "${BENCH_ROWS_SEEKER_BIG:=4000000}"
 : "${BENCH_ROWS_VACANCY_SMALL:=82000}"
 : "${BENCH_REPEAT:=2}"
 : "${BENCH_ONLY:=*}"
@@ -65,6 +70,7 @@ gen vacancy.csv vacancy "$BENCH_ROWS_VACANCY"
 gen claim.csv claim "$BENCH_ROWS_CLAIM"
 gen training.csv training "$BENCH_ROWS_TRAINING"
 gen seeker.csv seeker "$BENCH_ROWS_SEEKER"
+gen seeker-200mb.csv seeker "$BENCH_ROWS_SEEKER_BIG"
 gen vacancy-20mb.csv vacancy "$BENCH_ROWS_VACANCY_SMALL"
 
 # _measure FILE CMD...: best wall time of BENCH_REPEAT runs -> _secs, peak RSS (KiB) -> _rss.
@@ -168,11 +174,12 @@ V=$BENCH_DIR/vacancy.csv
 C=$BENCH_DIR/claim.csv
 T=$BENCH_DIR/training.csv
 K=$BENCH_DIR/seeker.csv
+K200=$BENCH_DIR/seeker-200mb.csv
 V20=$BENCH_DIR/vacancy-20mb.csv
 
 echo "# lmi bench $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -m), $(nproc) CPUs," \
 	"load $(cut -d' ' -f1 /proc/loadavg), best of $BENCH_REPEAT runs, $BENCH_CLOCK time"
-for _f in "$V" "$C" "$T" "$K" "$V20"; do
+for _f in "$V" "$C" "$T" "$K" "$K200" "$V20"; do
 	printf '#   %-17s %6.1f MB\n' "$(basename "$_f")" "$(awk -v b="$(wc -c <"$_f")" 'BEGIN { print b / 1e6 }')"
 done
 echo "# x libcsv: MB/s over the plain libcsv loop on the same file (target >= 0.60);"

@@ -3,6 +3,7 @@
 command -v mlr >/dev/null && bench_ref "mlr --icsv --ocsv cat" "$V" mlr --icsv --ocsv cat
 bench "lmi cat" "$V" lmi-cat
 _rss200=$BENCH_LAST_RSS
+bench "lmi cat (1 thread)" "$V" env LMI_READER_THREAD=0 lmi-cat
 command -v mlr >/dev/null && bench_ref "mlr --icsv --ocsv cat" "$C" mlr --icsv --ocsv cat
 bench "lmi cat" "$C" lmi-cat
 bench "lmi cat" "$V20" lmi-cat

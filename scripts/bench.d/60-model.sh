@@ -1,6 +1,6 @@
 # lmi train / score / evaluate on seeker.csv; fit time (target: 1M rows x 30 features < 10 s)
 # and scoring throughput (target >= 0.60 of the libcsv loop).
-# Sourced by scripts/bench.sh: $K, $BENCH_DIR and bench/bench_ref come from there.
+# Sourced by scripts/bench.sh: $K, $K200, $BENCH_DIR and bench/bench_ref come from there.
 _feat=age,tenure_months,prior_spells,ui_recipient,disability,edu,sex,region_code
 _rows=$(($(wc -l <"$K") - 1))
 bench "lmi train (seeker)" "$K" lmi-train -q -t ltu -f "$_feat" -c edu,sex,region_code
@@ -9,7 +9,9 @@ bench "lmi train (seeker)" "$K" lmi-train -q -t ltu -f "$_feat" -c edu,sex,regio
 	printf "# lmi train: %d rows x %d terms in %.2f s = %.0f rows/s\n", n, p, s, n / (s < 0.01 ? 0.01 : s)
 }'
 lmi-train -q -t ltu -f "$_feat" -c edu,sex,region_code -o "$BENCH_DIR/seeker-model.csv" <"$K"
-bench "lmi score" "$K" lmi-score -q -m "$BENCH_DIR/seeker-model.csv"
+bench "lmi score" "$K200" lmi-score -q -m "$BENCH_DIR/seeker-model.csv"
+bench "lmi score (1 thread)" "$K200" env LMI_READER_THREAD=0 lmi-score -q \
+	-m "$BENCH_DIR/seeker-model.csv"
 bench "lmi evaluate -g sex" "$K" lmi-evaluate -q -m "$BENCH_DIR/seeker-model.csv" -g sex
 
 # 1M rows x 30 numeric features: the seeker columns plus 24 derived ones (deterministic).
