@@ -1004,12 +1004,14 @@ static int hand_off(struct lmi_csv *r, int last)
 	struct lmi_csv_batch *b = &t->b[t->put];
 	size_t keep = r->nf - r->cur_first;
 	size_t base = r->cur_at;
+	int stop;
 
 	pthread_mutex_lock(&t->mu);
 	while (b->state != BATCH_FREE && !t->stop)
 		pthread_cond_wait(&t->cv, &t->mu);
+	stop = t->stop;
 	pthread_mutex_unlock(&t->mu);
-	if (t->stop)
+	if (stop)
 		return -1;
 	/* The unfinished record moves to the batch's old buffers, which become the queue. */
 	if (!last && (reserve((void **)&b->arena, &b->acap, r->alen - base + 1, 1) != 0 ||
