@@ -981,11 +981,13 @@ struct lmi_csv_batch {
 	enum { BATCH_FREE, BATCH_FULL, BATCH_HELD } state;
 };
 
+#define NBATCH 2
+
 struct lmi_csv_thread {
 	pthread_t tid;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	struct lmi_csv_batch b[2];
+	struct lmi_csv_batch b[NBATCH];
 	int put, get;         /* the batch the thread fills next, and the reader takes next */
 	struct lmi_csv_batch *cur; /* held by the reader */
 	size_t pos;           /* next record in cur */
@@ -1043,7 +1045,7 @@ static int hand_off(struct lmi_csv *r, int last)
 	r->rpos = 0;
 	pthread_mutex_lock(&t->mu);
 	b->state = BATCH_FULL;
-	t->put ^= 1;
+	t->put = (t->put + 1) % NBATCH;
 	pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&t->mu);
 	return 0;
@@ -1078,7 +1080,7 @@ static struct lmi_csv_batch *take_batch(struct lmi_csv_thread *t)
 		pthread_cond_wait(&t->cv, &t->mu);
 	b->state = BATCH_HELD;
 	pthread_mutex_unlock(&t->mu);
-	t->get ^= 1;
+	t->get = (t->get + 1) % NBATCH;
 	t->cur = b;
 	t->pos = 0;
 	return b;
@@ -1152,7 +1154,7 @@ static void reader_free(struct lmi_csv *r)
 	reader_join(r, 1);
 	pthread_mutex_destroy(&t->mu);
 	pthread_cond_destroy(&t->cv);
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < NBATCH; i++) {
 		free(t->b[i].arena);
 		free(t->b[i].flen);
 		free(t->b[i].fq);
