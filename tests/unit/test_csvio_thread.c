@@ -8,6 +8,8 @@
  * call; closing early never hangs, even on a pipe whose writer stays idle;
  * the header modes behave alike; two readers at once each get their own rows.
  */
+#define _GNU_SOURCE /* fopencookie(): a stream that fails to read part way */
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -151,6 +153,8 @@ struct gen {
 	unsigned long line; /* the line the next record starts on */
 	char delim;
 	int crlf, qpct, longs, straddles;
+	int ragged;      /* records of 1 to ncol + 3 fields */
+	size_t long_hdr; /* bytes added to the first column's name */
 	unsigned straddle; /* which tricky thing the next boundary gets */
 	unsigned hdr_every; /* 0, or a copy of the header about once in this many records */
 	size_t next_b;      /* the next chunk boundary to put something across */
@@ -227,7 +231,7 @@ static void field_add(struct gen *g, const char *s, size_t n, int quote)
 		put(&g->text, &g->delim, 1);
 	/* A lone empty field would be a blank line, which the reader skips. */
 	quote = quote || has_comma_etc(s, n) || memchr(s, g->delim, n) != NULL ||
-		(g->ncol == 1 && n == 0);
+		(n == 0 && (g->ncol == 1 || g->ragged));
 	g->foff[g->nf] = g->data.n;
 	g->flen[g->nf] = n;
 	g->fquo[g->nf] = (unsigned char)quote;
@@ -257,7 +261,11 @@ static void add_header(struct gen *g)
 		const char *stem = c % 3 == 1 ? "\xec\x97\xb4" : c % 3 ? "c " : "c";
 
 		snprintf(name, sizeof(name), "%s%zu", stem, c);
-		field_add(g, name, strlen(name), 0);
+		g->scratch.n = 0;
+		puts_(&g->scratch, name);
+		if (c == 0)
+			put_pad(&g->scratch, "H", g->long_hdr);
+		field_add(g, g->scratch.p, g->scratch.n, 0);
 	}
 	rec_end(g);
 }
@@ -285,8 +293,10 @@ static void rand_field(struct gen *g, size_t np)
 
 static void rand_row(struct gen *g)
 {
+	size_t n = g->ragged ? 1 + rnd((unsigned)g->ncol + 3) : g->ncol;
+
 	rec_begin(g, REC_DATA);
-	for (size_t c = 0; c < g->ncol; c++) {
+	for (size_t c = 0; c < n; c++) {
 		size_t np = g->longs && rnd(300) == 0 ? 100 + rnd(6000) : rnd(10);
 
 		rand_field(g, np);
@@ -432,12 +442,13 @@ enum {
 	E_UNTERM,   /* a quoted field open at the end of the input */
 	E_CAP,      /* a field one byte over max_field (2000) */
 	E_CAP_BIG,  /* a quoted field far over it, across a chunk */
+	E_WIDE,     /* a record of LMI_CSV_MAX_FIELDS + 1 fields */
 	E_COUNT,    /* one field too many: lmi_csv_next()'s own error */
 	NE
 };
 
 static const char *const ename[] = { "utf8",  "utf8-quoted", "utf8-cut", "nul",  "stray",
-				     "unterminated", "cap", "cap-big", "count" };
+				     "unterminated", "cap", "cap-big", "wide", "count" };
 
 /* Adds a record (fields "u", the fault, then "v"s) the reader must stop at. */
 static void bad_record(struct gen *g, int kind)
@@ -487,6 +498,15 @@ static void bad_record(struct gen *g, int kind)
 		r->rc = LMI_ETOOBIG;
 		r->msg = "field exceeds 2000 bytes";
 		break;
+	case E_WIDE:
+		for (unsigned i = 0; i < LMI_CSV_MAX_FIELDS; i++) {
+			if (i)
+				put(&g->text, &g->delim, 1);
+			put(&g->text, "1", 1);
+		}
+		r->rc = LMI_ETOOBIG;
+		r->msg = "row exceeds 100000 fields";
+		break;
 	default: /* E_COUNT */
 		put(&g->text, "w", 1);
 		snprintf(g->msg, sizeof(g->msg), "expected %zu fields, found %zu", g->ncol,
@@ -506,6 +526,40 @@ static void bad_record(struct gen *g, int kind)
 }
 
 /* ---- reading and checking ---- */
+
+/* A stream over a text that fails with EIO once `fail` bytes have been read. */
+struct failing {
+	const char *p;
+	size_t n, pos, fail;
+};
+
+static struct failing failing; /* read_check() reads this when given no path */
+
+static ssize_t failing_read(void *cookie, char *buf, size_t size)
+{
+	struct failing *f = cookie;
+	size_t k = f->n - f->pos;
+
+	if (f->pos >= f->fail) {
+		errno = EIO;
+		return -1;
+	}
+	if (k > size)
+		k = size;
+	if (k > f->fail - f->pos)
+		k = f->fail - f->pos;
+	memcpy(buf, f->p + f->pos, k);
+	f->pos += k;
+	return (ssize_t)k;
+}
+
+static FILE *failing_open(void)
+{
+	cookie_io_functions_t io = { failing_read, NULL, NULL, NULL };
+
+	failing.pos = 0;
+	return fopencookie(&failing, "r", io);
+}
 
 /* What a read must give: the records of g from `from` on. */
 struct want {
@@ -605,6 +659,7 @@ static int read_check(const char *path, const struct lmi_csv_opts *o, int thread
 	const struct rec *e = NULL;
 	struct lmi_csv r;
 	struct lmi_csv_row row;
+	FILE *fp = NULL;
 	unsigned long long skipped = 0;
 	unsigned long err_line;
 	size_t i = w->from, rows = 0;
@@ -612,10 +667,17 @@ static int read_check(const char *path, const struct lmi_csv_opts *o, int thread
 
 	setenv("LMI_READER_THREAD", thread ? "1" : "0", 1);
 	t->n = 0;
-	rc = lmi_csv_open(&r, path, o);
+	if (path != NULL) {
+		rc = lmi_csv_open(&r, path, o);
+	} else {
+		fp = failing_open();
+		rc = lmi_csv_open_fp(&r, fp, "<failing>", o);
+	}
 	if (rc != LMI_OK) {
 		printf("# open: %s\n", r.err);
 		lmi_csv_close(&r);
+		if (fp != NULL)
+			fclose(fp);
 		return 1;
 	}
 	bad += header_differs(&r, w);
@@ -678,6 +740,8 @@ static int read_check(const char *path, const struct lmi_csv_opts *o, int thread
 		bad++;
 	}
 	lmi_csv_close(&r);
+	if (fp != NULL)
+		fclose(fp);
 	return bad;
 }
 
@@ -715,45 +779,80 @@ static void equality(void)
 {
 	static const int qpct[] = { 0, 4, 30, 90 };
 	struct lmi_csv_opts o = { 0 };
-	char path[96];
-	int pass = 0, files = 14;
+	char path[96], label[64];
+	int pass = 0, files = 17;
 	struct gen g;
+	struct want w = { &g, 1, 0, 0, 0 };
 
 	for (int i = 0; i < files; i++) {
 		size_t size = i < 2 ? (3u << 20) + rnd(1 << 19) : 300000 + rnd(700000);
-		struct want w = { &g, 1, 0, 0, 0 };
-		char label[48];
+		int tiny = i >= 14; /* files of one chunk, exactly or give or take a byte */
 
-		gen_init(&g, 1 + rnd(12), i % 4 == 3 ? ';' : ',', i % 2, i % 3 == 0, qpct[i % 4]);
-		g.longs = i % 2 == 0;
+		gen_init(&g, i < 2 ? 4 + 5 * (size_t)i : 1 + rnd(12), i % 4 == 3 ? ';' : ',', i % 2,
+			 i % 3 == 0, qpct[i % 4]);
+		g.longs = i % 2 == 0 && !tiny;
+		g.ragged = i == 7;
 		g.straddles = 1;
+		/* each kind at the first boundary, where the thread starts */
+		g.straddle = (unsigned)i * 4;
+		o.flags = g.ragged ? LMI_CSV_RAGGED : 0;
+		o.delim = (unsigned char)g.delim;
 		add_header(&g);
-		if (i % 3 == 1) { /* a record longer than one chunk */
+		if (i % 3 == 1 && !tiny) { /* a record longer than one chunk */
 			gen_to(&g, size / 3);
 			long_record(&g, 70000 + rnd(40000));
 		}
-		if (i % 3 == 2) { /* one quoted field of about 300 KiB */
+		if (i % 3 == 2 && !tiny) { /* one quoted field of about 300 KiB */
 			gen_to(&g, size / 2);
 			huge_field(&g, 300000 + rnd(20000));
 		}
-		if (i == 5) { /* the file ends exactly at a chunk's end */
-			size_t b = (g.text.n / CHUNK + 5) * CHUNK;
+		if (i == 5 || tiny) { /* the file ends exactly at a chunk's end, or a byte after */
+			size_t b = (g.text.n / CHUNK + (tiny ? 1 : 5)) * CHUNK;
+			size_t eol = g.crlf ? 2 : 1;
 
 			gen_to(&g, b - 3000);
-			row_ending_at(&g, b);
+			row_ending_at(&g, b + (i == 15 ? eol : i == 16));
+			if (i == 15) /* ... and its last record has no line end */
+				g.text.n -= eol;
 		} else {
 			gen_to(&g, size);
 		}
-		if (i % 5 == 4) /* no line end after the last record */
+		if (i % 5 == 4 && !tiny) /* no line end after the last record */
 			g.text.n -= g.crlf ? 2 : 1;
 		snprintf(label, sizeof(label), "file %d (%zu bytes, %zu columns)", i, g.text.n,
 			 g.ncol);
-		o.delim = (unsigned char)g.delim;
 		if (both(label, write_gen("thr", &g, path, sizeof(path)), &o, &w) == 0)
 			pass++;
 		gen_release(&g);
 	}
 	CHECK_INT(pass, files);
+
+	/*
+	 * A read error in the fourth chunk (a stream that fails 5,000 bytes into
+	 * it): the records of the first three come, then the error, on the line of
+	 * the record the fourth chunk begins with.
+	 */
+	gen_init(&g, 4, ',', 0, 0, 30);
+	g.straddles = 1;
+	add_header(&g);
+	gen_to(&g, 3 * CHUNK - 3000);
+	row_ending_at(&g, 3 * CHUNK);
+	gen_to(&g, 500000);
+	for (size_t i = 0; i < g.nrec; i++) {
+		if (g.rec[i].end > 3 * CHUNK) {
+			g.rec[i].kind = REC_BAD;
+			g.rec[i].rc = LMI_EIO;
+			g.rec[i].msg = "read error: ";
+			break;
+		}
+	}
+	failing.p = g.text.p;
+	failing.n = g.text.n;
+	failing.fail = 3 * CHUNK + 5000;
+	o.flags = 0;
+	o.delim = ',';
+	CHECK_INT(both("read error", NULL, &o, &w), 0);
+	gen_release(&g);
 }
 
 /* ---- 2 and 4. errors past the first chunk ---- */
@@ -1023,7 +1122,7 @@ static void count_error_direct(void)
 
 /* ---- 5. header modes ---- */
 
-static void header_modes(void)
+static void header_modes(size_t long_hdr)
 {
 	struct lmi_csv_opts o = { 0 };
 	char path[96], hpath[96], label[64];
@@ -1031,7 +1130,8 @@ static void header_modes(void)
 	struct want w = { &g, 1, 0, 0, 0 };
 
 	gen_init(&g, 5, ',', 1, 1, 20);
-	g.hdr_every = 150;
+	g.hdr_every = long_hdr ? 3000 : 150;
+	g.long_hdr = long_hdr;
 	g.straddles = 1;
 	add_header(&g);
 	gen_to(&g, 1500000);
@@ -1166,9 +1266,9 @@ int main(void)
 	if (!cpus)
 		printf("# one CPU: the reader thread never starts; only one path runs\n");
 
-	guard("equality", 240);
+	guard("equality", 120);
 	equality();
-	guard("errors", 240);
+	guard("errors", 120);
 	errors();
 	early_close();
 	gen_init(&g, 4, ',', 0, 0, 10);
@@ -1180,8 +1280,9 @@ int main(void)
 	}
 	gen_release(&g);
 	count_error_direct();
-	guard("header modes", 240);
-	header_modes();
+	guard("header modes", 120);
+	header_modes(0);
+	header_modes(70000); /* a header longer than a chunk, and copies of it */
 	two_readers();
 	alarm(0);
 	free(t1.p);
