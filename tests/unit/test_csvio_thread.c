@@ -994,15 +994,28 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* A stream whose reads are fread()s on another stream, as lmi ingest's decoder does. */
+static ssize_t relay_read(void *cookie, char *buf, size_t size)
+{
+	return (ssize_t)fread(buf, 1, size, cookie);
+}
+
+enum { VIA_PIPE, VIA_FIFO, VIA_RELAY };
+
 /*
  * A writer that sends the header and records past two chunks, then stays
  * idle without closing: the thread hands over the second chunk and then
  * waits in fread() for a third that never comes.  Closing must cancel that
  * read and return at once, and leave the stream usable by its owner
- * (through a pipe and lmi_csv_open_fp(), or a FIFO and lmi_csv_open()).
+ * (through a pipe and lmi_csv_open_fp(), a FIFO and lmi_csv_open(), or a
+ * stream of our own relaying a pipe, where the wait is in a nested fread()).
  */
-static void idle_writer(const struct gen *g, int thread, int fifo)
+static void idle_writer(const struct gen *g, int thread, int via)
 {
+	static const char *const what[] = { "pipe", "FIFO", "relay" };
+	cookie_io_functions_t io = { relay_read, NULL, NULL, NULL };
+	int fifo = via == VIA_FIFO;
+	FILE *relay = NULL;
 	const struct lmi_csv_opts o = { 0 };
 	char fifo_path[96];
 	struct lmi_csv r;
@@ -1040,12 +1053,16 @@ static void idle_writer(const struct gen *g, int thread, int fifo)
 	}
 	if (!fifo)
 		close(fd[1]);
-	guard(fifo ? "close on an idle FIFO" : "close on an idle pipe", 20);
+	guard(via == VIA_FIFO ? "close on an idle FIFO" : via == VIA_PIPE ?
+	      "close on an idle pipe" : "close on a stream relaying an idle pipe", 20);
 	if (fifo) {
 		rc = lmi_csv_open(&r, fifo_path, &o);
 	} else {
 		fp = fdopen(fd[0], "rb");
-		rc = fp ? lmi_csv_open_fp(&r, fp, "<pipe>", &o) : LMI_EIO;
+		if (fp != NULL && via == VIA_RELAY)
+			relay = fopencookie(fp, "r", io);
+		rc = fp && (relay || via == VIA_PIPE) ?
+			lmi_csv_open_fp(&r, relay ? relay : fp, "<pipe>", &o) : LMI_EIO;
 	}
 	CHECK_INT(rc, LMI_OK);
 	for (size_t i = 1; rc == LMI_OK && i <= rows; i++) {
@@ -1061,9 +1078,10 @@ static void idle_writer(const struct gen *g, int thread, int fifo)
 	t0 = now();
 	lmi_csv_close(&r);
 	took = now() - t0;
-	printf("# %s, thread %s: close took %.3f s\n", fifo ? "FIFO" : "pipe",
-	       thread ? "on" : "off", took);
+	printf("# %s, thread %s: close took %.3f s\n", what[via], thread ? "on" : "off", took);
 	CHECK(took < 5.0);
+	if (relay != NULL)
+		CHECK_INT(fclose(relay), 0);
 	if (fp != NULL)
 		CHECK_INT(fclose(fp), 0);
 	alarm(0);
@@ -1275,8 +1293,9 @@ int main(void)
 	add_header(&g);
 	gen_to(&g, 3 * CHUNK);
 	for (int thread = 1; thread >= 0; thread--) {
-		idle_writer(&g, thread, 0);
-		idle_writer(&g, thread, 1);
+		idle_writer(&g, thread, VIA_PIPE);
+		idle_writer(&g, thread, VIA_FIFO);
+		idle_writer(&g, thread, VIA_RELAY);
 	}
 	gen_release(&g);
 	count_error_direct();
