@@ -1009,8 +1009,10 @@ enum { VIA_PIPE, VIA_FIFO, VIA_RELAY };
  * read and return at once, and leave the stream usable by its owner
  * (through a pipe and lmi_csv_open_fp(), a FIFO and lmi_csv_open(), or a
  * stream of our own relaying a pipe, where the wait is in a nested fread()).
+ * With bad_at, record bad_at (in the second chunk) has a field too many:
+ * lmi_csv_next() must stop the waiting thread and return the error at once.
  */
-static void idle_writer(const struct gen *g, int thread, int via)
+static void idle_writer(const struct gen *g, int thread, int via, size_t bad_at)
 {
 	static const char *const what[] = { "pipe", "FIFO", "relay" };
 	cookie_io_functions_t io = { relay_read, NULL, NULL, NULL };
@@ -1032,6 +1034,8 @@ static void idle_writer(const struct gen *g, int thread, int via)
 	/* ... and read the records ending before 100,000: the second chunk's first batch. */
 	while (g->rec[rows + 1].end < 100000)
 		rows++;
+	if (bad_at > 0)
+		rows = bad_at - 1;
 	snprintf(fifo_path, sizeof(fifo_path), "/tmp/lmi-test-thr-fifo-%d", (int)parent);
 	rc = fifo ? mkfifo(fifo_path, 0600) : pipe(fd);
 	CHECK_INT(rc, 0);
@@ -1074,7 +1078,18 @@ static void idle_writer(const struct gen *g, int thread, int via)
 	CHECK_INT(bad, 0);
 	if (thread && cpus)
 		CHECK(r.thr != NULL);
-	sleep_ms(200); /* the thread is in fread() by now */
+	sleep_ms(100); /* the thread is in fread() by now */
+	if (bad_at > 0) {
+		t0 = now();
+		rc = lmi_csv_next(&r, &row);
+		took = now() - t0;
+		printf("# field-count error on an idle pipe, thread %s: %.3f s\n",
+		       thread ? "on" : "off", took);
+		CHECK_INT(rc, LMI_EPARSE);
+		CHECK_INT(r.err_line, g->rec[bad_at].line);
+		CHECK_INT(lmi_csv_next(&r, &row), LMI_EPARSE);
+		CHECK(took < 5.0);
+	}
 	t0 = now();
 	lmi_csv_close(&r);
 	took = now() - t0;
@@ -1274,6 +1289,7 @@ int main(void)
 {
 	struct sigaction sa;
 	struct gen g;
+	size_t bad;
 	double start = now();
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1293,10 +1309,19 @@ int main(void)
 	add_header(&g);
 	gen_to(&g, 3 * CHUNK);
 	for (int thread = 1; thread >= 0; thread--) {
-		idle_writer(&g, thread, VIA_PIPE);
-		idle_writer(&g, thread, VIA_FIFO);
-		idle_writer(&g, thread, VIA_RELAY);
+		idle_writer(&g, thread, VIA_PIPE, 0);
+		idle_writer(&g, thread, VIA_FIFO, 0);
+		idle_writer(&g, thread, VIA_RELAY, 0);
 	}
+	gen_release(&g);
+	gen_init(&g, 4, ',', 0, 0, 10);
+	add_header(&g);
+	gen_to(&g, 90000);
+	bad = g.nrec;
+	bad_record(&g, E_COUNT);
+	gen_to(&g, 3 * CHUNK);
+	for (int thread = 1; thread >= 0; thread--)
+		idle_writer(&g, thread, VIA_PIPE, bad);
 	gen_release(&g);
 	count_error_direct();
 	guard("header modes", 120);
