@@ -73,6 +73,21 @@ t missing-file 1 'cat nope.csv' - '' 'lmi-cat: nope.csv: No such file or directo
 t crlf-line-numbers 1 'cat' 'a,b\r\n1,2\r\n\r\n3\r\n' 'a,b\n1,2\n' \
 	'lmi-cat: <stdin>:4: expected 2 fields, found 1\n'
 
+# The reader thread (input past the first 64 KiB is parsed ahead, LMI_READER_THREAD)
+# changes nothing a tool prints: 1.3 MB through a pipe, then the same with invalid
+# UTF-8 in the record after them (line 80,002: every record holds one LF in quotes).
+awk 'BEGIN { print "id,text,n"
+	for (i = 1; i <= 40000; i++) printf "%d,\"a,b\"\"%d\nx\",\303\251%d\n", i, i, i }' >"$W/big.csv"
+printf 'lmi-cat: <stdin>:80002: invalid UTF-8 in field 2 (%s)\n' \
+	'convert it, e.g. lmi ingest --encoding cp949' >"$W/big.err"
+for v in 1 0; do
+	check "reader-thread-$v-pipe" "cat big.csv | LMI_READER_THREAD=$v lmi cat >out.csv &&
+		cmp big.csv out.csv"
+	check "reader-thread-$v-error" "{ cat big.csv; printf '40001,\\377,z\\n'; } |
+		LMI_READER_THREAD=$v lmi cat >out.csv 2>err.txt; test \$? -eq 1 &&
+		cmp big.csv out.csv && cmp big.err err.txt"
+done
+
 # usage
 t help 0 'cat --help | head -1' - \
 	'usage: lmi cat [-d CHAR] [--no-header | --header-from FILE] [--skip-headers] [FILE...]\n'
