@@ -802,17 +802,22 @@ static void on_row(int c, void *ctx)
 	r->cur_at = r->alen;
 }
 
-/* Drops delivered rows, keeping the fields of a record not yet complete. */
-static void compact(struct lmi_csv *r)
+/*
+ * Empties the queue but for the record not yet complete, whose fields are
+ * taken from arena/flen/fq (the queue's own buffers, or the ones it had
+ * before hand_off() swapped them) and moved to the start.
+ */
+static void restart_queue(struct lmi_csv *r, const char *arena, const size_t *flen,
+			  const unsigned char *fq)
 {
 	size_t keep = r->nf - r->cur_first;
 	size_t base = r->cur_at;
 
 	if (keep) {
-		memmove(r->arena, r->arena + base, r->alen - base);
+		memmove(r->arena, arena + base, r->alen - base);
 		for (size_t i = 0; i < keep; i++) {
-			r->flen[i] = r->flen[r->cur_first + i];
-			r->fq[i] = r->fq[r->cur_first + i];
+			r->flen[i] = flen[r->cur_first + i];
+			r->fq[i] = fq[r->cur_first + i];
 		}
 	}
 	r->alen -= base;
@@ -821,6 +826,12 @@ static void compact(struct lmi_csv *r)
 	r->cur_at = 0;
 	r->nrows = 0;
 	r->rpos = 0;
+}
+
+/* Drops delivered rows, keeping the fields of a record not yet complete. */
+static void compact(struct lmi_csv *r)
+{
+	restart_queue(r, r->arena, r->flen, r->fq);
 }
 
 static void parse_error(struct lmi_csv *r, int csverr, int at_end)
@@ -1030,19 +1041,8 @@ static int hand_off(struct lmi_csv *r, int last)
 	SWAP(r->rcap, b->rcap);
 	b->nrows = r->nrows;
 	b->last = last;
-	if (!last && keep > 0) {
-		memcpy(r->arena, b->arena + base, r->alen - base);
-		for (size_t i = 0; i < keep; i++) {
-			r->flen[i] = b->flen[r->cur_first + i];
-			r->fq[i] = b->fq[r->cur_first + i];
-		}
-	}
-	r->alen -= base;
-	r->nf = keep;
-	r->cur_first = 0;
-	r->cur_at = 0;
-	r->nrows = 0;
-	r->rpos = 0;
+	if (!last)
+		restart_queue(r, b->arena, b->flen, b->fq);
 	pthread_mutex_lock(&t->mu);
 	b->state = BATCH_FULL;
 	t->put = (t->put + 1) % NBATCH;
