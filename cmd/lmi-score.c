@@ -186,7 +186,8 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 		tier = lmi_model_tier(p, s->m.tier_low, s->m.tier_high);
 		num[k++] = ',';
 		memcpy(num + k, tier, strlen(tier));
-		lmi_csvw_encoded(&s->out, num, k + strlen(tier), 2);
+		k += strlen(tier);
+		lmi_csvw_encoded(&s->out, num, k, 2);
 		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
 		lmi_csvw_endrow(&s->out);
 		s->count.out++;

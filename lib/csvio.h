@@ -98,7 +98,6 @@ struct lmi_csv {
 	struct lmi_csv_pending *rows;
 	size_t nrows, rcap, rpos;
 	char **outf;
-	size_t *outlen;
 	size_t outcap;
 	char *hdr_mem;
 	int full_read;  /* fill(): the last read filled the chunk, so more may follow */
