@@ -159,7 +159,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	char err[512], num[64]; /* at most 39 bytes of number, a comma and "medium" */
 	const char *tier;
 	double p, lp;
-	size_t k;
+	size_t k, tl;
 	int n, rc = lmi_csv_open(&r, path, &co);
 
 	if (rc != LMI_OK || r.header.n == 0)
@@ -185,8 +185,9 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 		k = lmi_model_fmt_fixed(num, p, 6, 0);
 		tier = lmi_model_tier(p, s->m.tier_low, s->m.tier_high);
 		num[k++] = ',';
-		memcpy(num + k, tier, strlen(tier));
-		k += strlen(tier);
+		tl = strlen(tier);
+		memcpy(num + k, tier, tl);
+		k += tl;
 		lmi_csvw_encoded(&s->out, num, k, 2);
 		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
 		lmi_csvw_endrow(&s->out);

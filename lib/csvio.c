@@ -41,8 +41,7 @@ static void set_err(struct lmi_csv *r, int status, unsigned long line, const cha
 {
 	if (r->status != LMI_OK)
 		return;
-	r->check = 1; /* on_field() leaves its fast path */
-	r->fast_lim = 0;
+	r->fast_lim = 0; /* on_field() leaves its fast path */
 	r->status = status;
 	r->err_line = line;
 	r->err_at = r->nrows;
@@ -674,6 +673,12 @@ static unsigned scan_field(struct lmi_csv *r, char *dst, const unsigned char *da
 	return scan;
 }
 
+/* The field number of the next mark prescan() left, or ~0 when none is left. */
+static inline unsigned long long next_mark(const struct lmi_csv *r)
+{
+	return r->mpos < r->nmarks ? r->marks[r->mpos].ord : ~0ULL;
+}
+
 /* Takes the mark of the field being ended, if prescan() left one. */
 static inline const struct lmi_csv_mark *take_mark(struct lmi_csv *r)
 {
@@ -681,16 +686,15 @@ static inline const struct lmi_csv_mark *take_mark(struct lmi_csv *r)
 
 	if (r->mark_next == r->fields) {
 		m = &r->marks[r->mpos++];
-		r->mark_next = r->mpos < r->nmarks ? r->marks[r->mpos].ord : ~0ULL;
+		r->mark_next = next_mark(r);
 	}
 	r->fields++;
 	return m;
 }
 
-/* Sets r->check, and the length from which on_field() leaves its fast path. */
+/* Whether the next fields are checked in full: then each leaves on_field()'s fast path. */
 static void set_check(struct lmi_csv *r, int check)
 {
-	r->check = check;
 	r->fast_lim = check ? 0 : r->max_field + 1;
 }
 
@@ -730,7 +734,7 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
-	/* Here r->check is set: scan_field() counts the LFs, so the mark's count is not used. */
+	/* Here the field is checked in full: scan_field() counts the LFs, not the mark. */
 	mark = take_mark(r);
 	scan = scan_field(r, r->arena + r->alen, data, n);
 	if (scan & SCAN_NUL)
@@ -863,7 +867,7 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 		r->mpos = 0;
 	}
 	facts = prescan(r, s, n);
-	r->mark_next = r->mpos < r->nmarks ? r->marks[r->mpos].ord : ~0ULL;
+	r->mark_next = next_mark(r);
 	if (too_many_fields(r))
 		return;
 	/*
@@ -1329,10 +1333,11 @@ static int start(struct lmi_csv *r, const struct lmi_csv_opts *opts)
 	struct lmi_csv_row row;
 	int rc;
 
-	r->may_thread = 1;
-	if (opts && opts->header_from)
+	/* The thread may start once the header is in, so that NO_HEADER can hold its row back. */
+	if (opts && opts->header_from) {
+		r->may_thread = 1;
 		return header_from(r, opts->header_from, opts);
-	r->may_thread = 0;
+	}
 	rc = next_raw(r, &row);
 	if (rc <= 0)
 		return rc;
@@ -1641,42 +1646,8 @@ static void copy_nul_to_comma(char *dst, const char *src, size_t n)
 		dst[i] = src[i] ? src[i] : ',';
 }
 
-/*
- * The common case of lmi_csvw_span(): a reader's row, no field needing
- * quotes, fields adjacent with one NUL each.  Then the whole span is one
- * copy.  Returns 1 when it wrote the span (or failed: see w->status), 0 when
- * the row is not such a row.
- */
-static int whole_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from, size_t to)
-{
-	const char *start = row->f[from], *end = start + row->len[from];
-	unsigned q = row->needq[from];
-	int adjacent = 1;
-	char *o;
-
-	for (size_t i = from + 1; i < to; i++) {
-		adjacent &= row->f[i] == end + 1;
-		q |= row->needq[i];
-		end = row->f[i] + row->len[i];
-	}
-	if (!adjacent || q)
-		return 0;
-	if (wreserve(w, (size_t)(end - start) + 1) != LMI_OK)
-		return 1;
-	o = w->buf + w->len;
-	if (w->nfield > 0)
-		*o++ = ',';
-	copy_nul_to_comma(o, start, (size_t)(end - start));
-	w->len = (size_t)(o + (end - start) - w->buf);
-	w->nfield += to - from;
-	return 1;
-}
-
 int lmi_csvw_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from, size_t to)
 {
-	size_t need = 0;
-	char *o;
-
 	if (to > row->n)
 		to = row->n;
 	if (row->needq == NULL || w->delim != ',') {
@@ -1685,44 +1656,35 @@ int lmi_csvw_span(struct lmi_csvw *w, const struct lmi_csv_row *row, size_t from
 		return w->status;
 	}
 	/* The reader has looked at every byte: copy plain fields as they are. */
-	if (to > from && whole_span(w, row, from, to))
-		return w->status;
-	for (size_t i = from; i < to; i++)
-		need += 2 * row->len[i] + 3;
-	if (wreserve(w, need) != LMI_OK)
-		return w->status;
-	o = w->buf + w->len;
 	for (size_t i = from; i < to;) {
-		const char *start = row->f[i], *end;
+		const char *start = row->f[i], *end = start + row->len[i];
 		size_t j = i;
+		char *o;
 
 		if (row->needq[i]) {
-			w->len = (size_t)(o - w->buf);
 			lmi_csvw_field(w, row->f[i], row->len[i]);
-			o = w->buf + w->len;
 			i++;
 			continue;
 		}
 		/*
 		 * A reader's fields lie one after another, each ending in a NUL:
-		 * a run of plain ones is one copy, with the NULs turned to commas.
+		 * a run of plain ones (the whole row, mostly) is one copy.
 		 */
-		end = start + row->len[i];
 		while (j + 1 < to && !row->needq[j + 1] && row->f[j + 1] == end + 1) {
 			j++;
 			end = row->f[j] + row->len[j];
 		}
+		if (wreserve(w, (size_t)(end - start) + 1) != LMI_OK)
+			return w->status;
+		o = w->buf + w->len;
 		if (w->nfield > 0)
 			*o++ = ',';
-		memcpy(o, start, (size_t)(end - start));
-		for (size_t k = i; k < j; k++)
-			o[row->f[k] + row->len[k] - start] = ',';
-		o += end - start;
+		copy_nul_to_comma(o, start, (size_t)(end - start));
+		w->len = (size_t)(o + (end - start) - w->buf);
 		w->nfield += j - i + 1;
 		i = j + 1;
 	}
-	w->len = (size_t)(o - w->buf);
-	return LMI_OK;
+	return w->status;
 }
 
 int lmi_csvw_fields(struct lmi_csvw *w, const struct lmi_csv_row *row)

@@ -79,8 +79,8 @@ struct lmi_csv {
 	unsigned long long fields; /* on_field(): fields seen so far */
 	struct lmi_csv_mark *marks; /* fields that need quotes or hold LFs, in order */
 	size_t nmarks, mcap, mpos;
-	int check;      /* check the next field in full: its chunk or an earlier one is unclean */
-	size_t fast_lim; /* on_field(): fields this long or longer go the slow way */
+	size_t fast_lim; /* on_field(): fields this long or longer go the slow way; 0 while
+			  * fields are checked in full (an unclean chunk, or after an error) */
 	unsigned long long mark_next; /* ord of marks[mpos], or ~0 when none is left */
 	int utf8_ok;    /* the chunk being parsed is valid UTF-8 and holds no NUL */
 	size_t held;    /* bytes of a cut UTF-8 character kept at the start of in */
