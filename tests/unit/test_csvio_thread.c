@@ -948,6 +948,17 @@ static double close_early(const char *path, const struct gen *g, int thread, siz
 
 static void early_close(void)
 {
+	static const struct {
+		const char *name;
+		size_t records;
+		int after_thread, wait_ms;
+	} when[] = {
+		{ "close after the header", 0, 0, 0 },
+		{ "close after one record", 1, 0, 0 },
+		{ "close on the first record from the thread", 1, 1, 0 },
+		{ "close while the thread waits for a free batch", 5, 1, 100 },
+		{ "close in the third batch", 2500, 1, 0 },
+	};
 	char path[96];
 	struct gen g;
 	int good = 0, cases = 0;
@@ -957,24 +968,15 @@ static void early_close(void)
 	gen_to(&g, 3u << 20);
 	write_gen("thr", &g, path, sizeof(path));
 	for (int thread = 1; thread >= 0; thread--) {
-		double t;
+		for (size_t k = 0; k < sizeof(when) / sizeof(when[0]); k++) {
+			double t;
 
-		guard("close after the header", 20);
-		t = close_early(path, &g, thread, 0, 0, 0);
-		good += t >= 0 && t < 5.0;
-		guard("close after one record", 20);
-		t = close_early(path, &g, thread, 1, 0, 0);
-		good += t >= 0 && t < 5.0;
-		guard("close on the first record from the thread", 20);
-		t = close_early(path, &g, thread, 1, 1, 0);
-		good += t >= 0 && t < 5.0;
-		guard("close while the thread waits for a free batch", 20);
-		t = close_early(path, &g, thread, 5, 1, 100);
-		good += t >= 0 && t < 5.0;
-		guard("close in the third batch", 20);
-		t = close_early(path, &g, thread, 2500, 1, 0);
-		good += t >= 0 && t < 5.0;
-		cases += 5;
+			guard(when[k].name, 20);
+			t = close_early(path, &g, thread, when[k].records, when[k].after_thread,
+					when[k].wait_ms);
+			good += t >= 0 && t < 5.0;
+			cases++;
+		}
 	}
 	alarm(0);
 	CHECK_INT(good, cases);
