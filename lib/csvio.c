@@ -183,14 +183,20 @@ static inline uint64_t short_word(const unsigned char *s, size_t n, char *dst)
 	return ONES * s[0];
 }
 
+/* Tests one word for the bytes that force quoting: '"', LF, CR and the delimiter. */
+static inline uint64_t quote_hits(uint64_t v, unsigned char delim)
+{
+	uint64_t hit = HASBYTE(v, delim) | HASBYTE(v, '"');
+
+	if (HASLESS(v, 0x0E)) /* LF 0x0A, CR 0x0D: control bytes are rare */
+		hit |= HASBYTE(v, '\n') | HASBYTE(v, '\r');
+	return hit;
+}
+
 /* Non-zero when w holds a byte a comma-separated writer must quote: ',', '"', CR or LF. */
 static inline uint64_t quote_test(uint64_t w)
 {
-	uint64_t q = HASBYTE(w, ',') | HASBYTE(w, '"');
-
-	if (HASLESS(w, 0x0E)) /* CR is 0x0D, LF 0x0A: control bytes are rare */
-		q |= HASBYTE(w, '\r') | HASBYTE(w, '\n');
-	return q;
+	return quote_hits(w, ',');
 }
 
 /*
@@ -1491,16 +1497,6 @@ static inline int wreserve(struct lmi_csvw *w, size_t more)
 	if (w->len + more <= w->cap && w->len + more <= CHUNK && w->status == LMI_OK)
 		return LMI_OK;
 	return wreserve_slow(w, more);
-}
-
-/* Tests one word for the bytes that force quoting: '"', LF, CR and the delimiter. */
-static inline uint64_t quote_hits(uint64_t v, unsigned char delim)
-{
-	uint64_t hit = HASBYTE(v, delim) | HASBYTE(v, '"');
-
-	if (HASLESS(v, 0x0E)) /* LF 0x0A, CR 0x0D: control bytes are rare */
-		hit |= HASBYTE(v, '\n') | HASBYTE(v, '\r');
-	return hit;
 }
 
 /*
