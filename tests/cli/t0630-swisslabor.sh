@@ -18,8 +18,10 @@ close() {
 			exit bad }' FS=' ' want.$1 FS=, $2"
 }
 
+# The summary goes to a file, not into head(1), which would close the pipe while lmi train
+# still writes (SIGPIPE before m.csv is written).
 t fit 0 'train -t y -f income,age,education,youngkids,oldkids,foreign -c foreign \
-	--where split=train -o m.csv $D/model-swisslabor.csv 2>&1 | head -1' - \
+	--where split=train -o m.csv $D/model-swisslabor.csv 2> fit.err && head -1 fit.err' - \
 	'lmi-train: fitted 582 of 872 rows (290 left out by --where), 7 terms\n' ''
 # glm(y ~ income + age + education + youngkids + oldkids + foreign): estimate (column 2) and
 # standard error (column 3) of each term
