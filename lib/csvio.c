@@ -14,20 +14,21 @@
 #define CHUNK (64u * 1024u)
 
 /*
- * libcsv's realloc hook takes no context, so the field cap it enforces lives
- * here, per thread.  csv_parse() then fails with CSV_ENOMEM and we report the
- * cap rather than an out-of-memory condition.
+ * libcsv writes each field straight into the arena (aim_parser()), which
+ * parse_chunk() sized for the whole chunk, so libcsv never has to grow its
+ * buffer.  Should it try, it gets no memory and we report an internal error:
+ * its buffer is ours, and libcsv's realloc() or free() must not touch it.
  */
-static _Thread_local size_t field_cap = LMI_CSV_MAX_FIELD;
-static _Thread_local int cap_hit;
-
-static void *capped_realloc(void *p, size_t n)
+static void *no_realloc(void *p, size_t n)
 {
-	if (n > field_cap + 256) {
-		cap_hit = 1;
-		return NULL;
-	}
-	return realloc(p, n);
+	(void)p;
+	(void)n;
+	return NULL;
+}
+
+static void no_free(void *p)
+{
+	(void)p;
 }
 
 /* Spaces are data: RFC 4180 keeps them, libcsv would trim them by default. */
@@ -704,13 +705,35 @@ static void set_check(struct lmi_csv *r, int check)
 	r->fast_lim = check ? 0 : r->max_field + 1;
 }
 
+/*
+ * Points libcsv's field buffer at the arena's free end: the next field is
+ * written where it will be kept, and the part of it libcsv holds between
+ * chunks lies at arena + alen.  Every change to arena or alen re-aims.
+ */
+static inline void aim_parser(struct lmi_csv *r)
+{
+	r->p.entry_buf = (unsigned char *)r->arena + r->alen;
+	r->p.entry_size = r->acap - r->alen;
+}
+
+/* Keeps the field at arena + alen.  Locals, since a store through char * could alias r. */
 static inline void keep_field(struct lmi_csv *r, size_t n, int needq)
 {
-	r->arena[r->alen + n] = '\0';
-	r->flen[r->nf] = n;
-	r->fq[r->nf] = (unsigned char)needq;
-	r->alen += n + 1;
-	r->nf++;
+	size_t nf = r->nf, alen = r->alen + n + 1;
+
+	r->arena[alen - 1] = '\0';
+	r->flen[nf] = n;
+	r->fq[nf] = (unsigned char)needq;
+	r->alen = alen;
+	r->nf = nf + 1;
+}
+
+static void field_too_long(struct lmi_csv *r)
+{
+	char msg[96];
+
+	snprintf(msg, sizeof(msg), "field exceeds %zu bytes", r->max_field);
+	set_err(r, LMI_ETOOBIG, r->line, msg);
 }
 
 /*
@@ -721,14 +744,13 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 							 const unsigned char *data, size_t n)
 {
 	const struct lmi_csv_mark *mark;
-	char msg[96];
+	int in_arena = data == (const unsigned char *)r->arena + r->alen;
 	unsigned scan;
 
 	if (r->status != LMI_OK)
 		return;
 	if (n > r->max_field) {
-		snprintf(msg, sizeof(msg), "field exceeds %zu bytes", r->max_field);
-		set_err(r, LMI_ETOOBIG, r->line, msg);
+		field_too_long(r);
 		return;
 	}
 	if (r->alen + n + 1 > r->acap &&
@@ -736,6 +758,8 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
+	if (in_arena) /* reserve() may have moved it */
+		data = (const unsigned char *)r->arena + r->alen;
 	if (grow_fields(r, r->nf + 1) != 0) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
@@ -751,13 +775,15 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 }
 
 /*
- * libcsv's field callback: the common case copies the field into the arena
- * with the flags prescan() worked out; anything else goes to field_slow().
+ * libcsv's field callback: in the common case the field already lies in the
+ * arena, and takes the flags prescan() worked out; anything else goes to
+ * field_slow().
  */
 static void on_field(void *data, size_t n, void *ctx)
 {
 	struct lmi_csv *r = ctx;
 	const struct lmi_csv_mark *mark;
+	char *at = r->arena + r->alen;
 
 	/*
 	 * parse_chunk() made room for every field the chunk can end; fast_lim is
@@ -765,16 +791,19 @@ static void on_field(void *data, size_t n, void *ctx)
 	 */
 	if (n >= r->fast_lim) {
 		field_slow(r, data, n);
+		aim_parser(r);
 		return;
 	}
 	mark = take_mark(r);
-	copy_field(r->arena + r->alen, data, n);
+	if (data != at) /* only if libcsv stopped writing where aim_parser() points */
+		copy_field(at, data, n);
 	if (mark == NULL) {
 		keep_field(r, n, 0);
-		return;
+	} else {
+		r->row_lf += mark->lf;
+		keep_field(r, n, mark->needq);
 	}
-	r->row_lf += mark->lf;
-	keep_field(r, n, mark->needq);
+	aim_parser(r);
 }
 
 static void on_row(int c, void *ctx)
@@ -822,15 +851,16 @@ static void restart_queue(struct lmi_csv *r, const char *arena, const size_t *fl
 {
 	size_t keep = r->nf - r->cur_first;
 	size_t base = r->cur_at;
+	size_t move = r->alen - base + r->p.entry_pos; /* and the field libcsv is writing */
 
-	if (keep) {
-		memmove(r->arena, arena + base, r->alen - base);
-		for (size_t i = 0; i < keep; i++) {
-			r->flen[i] = flen[r->cur_first + i];
-			r->fq[i] = fq[r->cur_first + i];
-		}
+	if (move)
+		memmove(r->arena, arena + base, move);
+	for (size_t i = 0; i < keep; i++) {
+		r->flen[i] = flen[r->cur_first + i];
+		r->fq[i] = fq[r->cur_first + i];
 	}
 	r->alen -= base;
+	aim_parser(r);
 	r->nf = keep;
 	r->cur_first = 0;
 	r->cur_at = 0;
@@ -846,18 +876,14 @@ static void compact(struct lmi_csv *r)
 
 static void parse_error(struct lmi_csv *r, int csverr, int at_end)
 {
-	char msg[96];
-
-	if (cap_hit) {
-		snprintf(msg, sizeof(msg), "field exceeds %zu bytes", r->max_field);
-		set_err(r, LMI_ETOOBIG, r->line, msg);
-	} else if (csverr == CSV_EPARSE && at_end) {
+	if (csverr == CSV_EPARSE && at_end) {
 		set_err(r, LMI_EPARSE, r->line, "unterminated quoted field");
 	} else if (csverr == CSV_EPARSE) {
 		set_err(r, LMI_EPARSE, r->line, "stray quote (a quote inside an unquoted field, "
 			"or text after a closing quote)");
 	} else {
-		set_err(r, LMI_ENOMEM, r->line, "out of memory");
+		/* aim_parser() left libcsv too little room: a bug of ours, not a memory shortage */
+		set_err(r, LMI_ENOMEM, r->line, "internal error: parser buffer full");
 	}
 }
 
@@ -876,25 +902,29 @@ static void parse_chunk(struct lmi_csv *r, const unsigned char *s, size_t n)
 	r->mark_next = next_mark(r);
 	if (too_many_fields(r))
 		return;
+	/* A field is refused once it outgrows the cap, not when (if ever) it ends. */
+	if (r->p.entry_pos > r->max_field) {
+		field_too_long(r);
+		return;
+	}
 	/*
-	 * Room for every field this chunk can end, so that on_field() need not
-	 * check: at most n + 1 fields, holding at most the chunk's bytes and the
-	 * part of a field libcsv already holds, each with a NUL.
+	 * Room for every field this chunk can end, so that neither on_field()
+	 * nor libcsv need check: at most n + 1 fields, holding at most the
+	 * chunk's bytes and the part of a field libcsv already holds, each with
+	 * a NUL.
 	 */
 	if ((facts & CH_NOMEM) ||
-	    reserve((void **)&r->arena, &r->acap,
-		    r->alen + 2 * n + csv_get_buffer_size(&r->p) + 2, 1) != 0 ||
+	    reserve((void **)&r->arena, &r->acap, r->alen + r->p.entry_pos + 2 * n + 2, 1) != 0 ||
 	    grow_fields(r, r->nf + n + 2) != 0) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		return;
 	}
+	aim_parser(r);
 	/* A field that began in a chunk read the slow way is checked in full. */
 	set_check(r, !r->utf8_ok || (facts & (CH_NUL | CH_UTF8_BAD)));
 	r->utf8_ok = !(facts & (CH_NUL | CH_UTF8_BAD));
 	csv_set_space_func(&r->p, (facts & CH_BLANK_EDGE) || r->delim == ' ' || r->delim == '\t'
 					  ? no_space : NULL);
-	field_cap = r->max_field;
-	cap_hit = 0;
 	if (csv_parse(&r->p, s, n, on_field, on_row, r) != n)
 		parse_error(r, csv_error(&r->p), 0);
 	else if (r->status == LMI_OK && r->terms != 0 && r->fields + 1 != r->terms)
@@ -941,15 +971,13 @@ static int fill(struct lmi_csv *r)
 	r->held = cut;
 	if (got == 0) {
 		r->eof = 1;
-		field_cap = r->max_field;
-		cap_hit = 0;
 		/* Room for the last field, which has no line end after it. */
-		if (reserve((void **)&r->arena, &r->acap,
-			    r->alen + csv_get_buffer_size(&r->p) + 2, 1) != 0 ||
+		if (reserve((void **)&r->arena, &r->acap, r->alen + r->p.entry_pos + 2, 1) != 0 ||
 		    grow_fields(r, r->nf + 2) != 0) {
 			set_err(r, LMI_ENOMEM, r->line, "out of memory");
 			return 0;
 		}
+		aim_parser(r);
 		if (csv_fini(&r->p, on_field, on_row, r) != 0)
 			parse_error(r, csv_error(&r->p), 1);
 		return 0;
@@ -1037,7 +1065,8 @@ static int hand_off(struct lmi_csv *r, int last)
 	if (stop)
 		return -1;
 	/* The unfinished record moves to the batch's old buffers, which become the queue. */
-	if (!last && (reserve((void **)&b->arena, &b->acap, r->alen - base + 1, 1) != 0 ||
+	if (!last && (reserve((void **)&b->arena, &b->acap,
+			      r->alen - base + r->p.entry_pos + 1, 1) != 0 ||
 		      grow2(&b->flen, &b->fq, &b->fcap, keep + 1) != 0)) {
 		set_err(r, LMI_ENOMEM, r->line, "out of memory");
 		last = 1;
@@ -1307,7 +1336,8 @@ static int init_reader(struct lmi_csv *r, FILE *fp, int own_fp, const char *name
 	r->parser_ready = 1;
 	csv_set_delim(&r->p, r->delim);
 	csv_set_space_func(&r->p, no_space);
-	csv_set_realloc_func(&r->p, capped_realloc);
+	csv_set_realloc_func(&r->p, no_realloc);
+	csv_set_free_func(&r->p, no_free);
 	return LMI_OK;
 }
 

@@ -97,7 +97,7 @@ struct lmi_csv {
 	size_t cur_first, cur_at; /* the record being read: first field's index and offset */
 	struct lmi_csv_pending *rows;
 	size_t nrows, rcap, rpos;
-	char **outf;
+	_Alignas(64) char **outf; /* the reading side from here on: a cache line of its own */
 	size_t outcap;
 	char *hdr_mem;
 	int full_read;  /* fill(): the last read filled the chunk, so more may follow */
