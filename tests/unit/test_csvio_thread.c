@@ -561,6 +561,47 @@ static FILE *failing_open(void)
 	return fopencookie(&failing, "r", io);
 }
 
+/* A stream of a header line and then one field that never ends. */
+static size_t endless_served;
+
+static ssize_t endless_read(void *cookie, char *buf, size_t size)
+{
+	(void)cookie;
+	memset(buf, 'x', size);
+	if (endless_served == 0 && size >= 2)
+		memcpy(buf, "a\n", 2);
+	endless_served += size;
+	return (ssize_t)size;
+}
+
+/*
+ * A field past the cap is refused while it is still being read, so memory
+ * stays bounded: the reader may not read more than the cap and a few chunks
+ * (the thread reads one chunk ahead, and libcsv holds the field in the arena).
+ */
+static void endless_field(int thread)
+{
+	cookie_io_functions_t io = { endless_read, NULL, NULL, NULL };
+	struct lmi_csv_opts o = { 0 };
+	struct lmi_csv r;
+	struct lmi_csv_row row;
+	FILE *fp;
+
+	setenv("LMI_READER_THREAD", thread ? "1" : "0", 1);
+	endless_served = 0;
+	fp = fopencookie(NULL, "r", io);
+	CHECK(fp != NULL);
+	o.max_field = 5 * CHUNK + 17;
+	CHECK_INT(lmi_csv_open_fp(&r, fp, "endless", &o), LMI_OK);
+	CHECK_INT(lmi_csv_next(&r, &row), LMI_ETOOBIG);
+	CHECK_STR(r.err, "field exceeds 327697 bytes");
+	CHECK_INT(r.err_line, 2);
+	CHECK_INT(lmi_csv_next(&r, &row), LMI_ETOOBIG); /* and on every later call */
+	lmi_csv_close(&r);
+	fclose(fp);
+	CHECK(endless_served <= o.max_field + 4 * (size_t)BUFSIZ + 4 * CHUNK);
+}
+
 /* What a read must give: the records of g from `from` on. */
 struct want {
 	const struct gen *g;
@@ -1330,6 +1371,9 @@ int main(void)
 	header_modes(0);
 	header_modes(70000); /* a header longer than a chunk, and copies of it */
 	two_readers();
+	guard("endless field", 60);
+	endless_field(1);
+	endless_field(0);
 	alarm(0);
 	free(t1.p);
 	free(t0.p);
