@@ -201,7 +201,8 @@ static inline uint64_t quote_test(uint64_t w)
 }
 
 /*
- * Copies n bytes from src to dst and says whether they hold non-ASCII, NUL or
+ * Copies n bytes from src to dst (which may be src itself: each word is
+ * loaded before it is stored) and says whether they hold non-ASCII, NUL or
  * LF bytes, or a byte that needs quoting on output.
  */
 static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
@@ -233,7 +234,7 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 	       (nl ? SCAN_NL | SCAN_QUOTE : 0) | (q ? SCAN_QUOTE : 0);
 }
 
-/* Copies n bytes (no scan): fields of chunks that prescan() found clean. */
+/* Copies n bytes (no scan); on_field()'s fallback should libcsv not write into the arena. */
 static inline void copy_field(char *dst, const unsigned char *src, size_t n)
 {
 	uint64_t a, b, c, d;
@@ -270,8 +271,8 @@ static inline void copy_field(char *dst, const unsigned char *src, size_t n)
  *    libcsv's own blank handling (which trims leading and trailing blanks of
  *    unquoted fields) trims nothing here, and its inline test can stand in for
  *    the per-byte call to no_space();
- *  - the chunk is valid UTF-8 without NUL bytes: then its fields are copied
- *    unscanned, and which of them need quotes on output or hold LFs comes
+ *  - the chunk is valid UTF-8 without NUL bytes: then its fields are kept
+ *    unscanned where libcsv wrote them, and which of them need quotes on output or hold LFs comes
  *    from the marks prescan() leaves by field number (see add_mark()).
  * None of this may change what is read: tests/unit/test_csvio_random.c
  * checks random files against the fields they were made from.
@@ -655,7 +656,8 @@ static int too_many_fields(struct lmi_csv *r)
 }
 
 /*
- * Copies a field that may hold anything and checks it: NUL and invalid UTF-8
+ * Copies a field that may hold anything (in place when dst is data, as when
+ * libcsv wrote it into the arena) and checks it: NUL and invalid UTF-8
  * are errors (set in r, with SCAN_NUL returned for both); LFs are counted for
  * line numbers.
  */
