@@ -862,7 +862,8 @@ static void restart_queue(struct lmi_csv *r, const char *arena, const size_t *fl
 		r->fq[i] = fq[r->cur_first + i];
 	}
 	r->alen -= base;
-	aim_parser(r);
+	if (r->arena != NULL) /* else nothing was read yet, and parse_chunk() aims */
+		aim_parser(r);
 	r->nf = keep;
 	r->cur_first = 0;
 	r->cur_at = 0;
