@@ -56,6 +56,7 @@ struct opts {
 
 struct scorer {
 	struct lmi_model m;
+	struct lmi_model_memo *memo; /* repeated values are scored and explained once */
 	struct lmi_csvw out, rej;
 	FILE *rejfp;
 	double *contrib;
@@ -160,7 +161,7 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	const char *tier;
 	double p, lp;
 	size_t k, tl;
-	int n, rc = lmi_csv_open(&r, path, &co);
+	int n, q, rc = lmi_csv_open(&r, path, &co);
 
 	if (rc != LMI_OK || r.header.n == 0)
 		goto out;
@@ -172,12 +173,12 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 	write_headers(s, &r);
 	while ((rc = lmi_csv_next(&r, &row)) == 1) {
 		s->count.in++;
-		if (lmi_model_score(&s->m, &row, &p, &lp, s->contrib, &e) != LMI_OK) {
+		if (lmi_model_score_memo(&s->m, s->memo, &row, &p, &lp, s->contrib, &e) != LMI_OK) {
 			reject(s, &r, &row, &e);
 			continue;
 		}
-		n = lmi_model_reasons(&s->m, &row, s->contrib, (size_t)o->topk, &s->reasons,
-				      &s->rcap);
+		n = lmi_model_reasons_memo(&s->m, s->memo, &row, s->contrib, (size_t)o->topk,
+					   &s->reasons, &s->rcap, &q);
 		if (n < 0)
 			lmi_die("out of memory");
 		lmi_csvw_fields(&s->out, &row);
@@ -189,7 +190,10 @@ static int score_file(struct scorer *s, const struct opts *o, const char *path)
 		memcpy(num + k, tier, tl);
 		k += tl;
 		lmi_csvw_encoded(&s->out, num, k, 2);
-		lmi_csvw_field(&s->out, s->reasons, (size_t)n);
+		if (q)
+			lmi_csvw_field(&s->out, s->reasons, (size_t)n);
+		else
+			lmi_csvw_encoded(&s->out, s->reasons, (size_t)n, 1);
 		lmi_csvw_endrow(&s->out);
 		s->count.out++;
 	}
@@ -214,6 +218,9 @@ int main(int argc, char **argv)
 	if (o.tiers && lmi_model_parse_tiers(o.tiers, &s.m.tier_low, &s.m.tier_high) != LMI_OK)
 		lmi_usage_error(usage, "--tiers wants low:P,high:P with 0 < low <= high < 1");
 	s.contrib = lmi_xcalloc(s.m.nfeat + 1, sizeof(*s.contrib));
+	s.memo = lmi_model_memo_new(&s.m);
+	if (s.memo == NULL)
+		lmi_die("out of memory");
 	s.wc.cap = 10;
 	if (o.rejects != NULL) {
 		s.rejfp = fopen(o.rejects, "w");
@@ -239,6 +246,7 @@ int main(int argc, char **argv)
 		status = LMI_EPARTIAL;
 	lmi_csvw_release(&s.out);
 	lmi_csvw_release(&s.rej);
+	lmi_model_memo_free(s.memo);
 	lmi_model_release(&s.m);
 	free(s.contrib);
 	free(s.reasons);

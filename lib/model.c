@@ -1524,52 +1524,210 @@ out:
 
 /* ---- scoring ---- */
 
-int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, double *p,
-		    double *lp, double *contrib, struct lmi_score_err *e)
+/*
+ * The sum over f's terms of est * x for value s (length n): *bx, or a
+ * negative status with *rule saying why ("missing", "not_numeric",
+ * "unknown_level").
+ */
+static int feature_bx(const struct lmi_model *m, const struct lmi_model_feature *f,
+		      const char *s, size_t n, double *bx, const char **rule)
+{
+	double v;
+
+	if (is_missing(m, s, n)) {
+		if (f->tmiss < 0) {
+			*rule = "missing";
+			return LMI_EPARSE;
+		}
+		*bx = m->term[f->tmiss].est;
+		if (!f->categorical)
+			*bx += m->term[f->tnum].est * (f->impute - f->center) / f->scale;
+	} else if (!f->categorical) {
+		if (num_parse(s, n, &v) != LMI_OK) {
+			*rule = "not_numeric";
+			return LMI_EPARSE;
+		}
+		*bx = m->term[f->tnum].est * (v - f->center) / f->scale;
+	} else {
+		long l = level_find(f, s, n);
+
+		if (l < 0) {
+			*rule = "unknown_level";
+			return LMI_EPARSE;
+		}
+		*bx = f->lterm[l] >= 0 ? m->term[f->lterm[l]].est : 0;
+	}
+	return LMI_OK;
+}
+
+/*
+ * The memo: per feature, a direct-mapped table from values of 1 to 8 bytes
+ * to what scoring and the reasons text make of them.  Values repeat (ages,
+ * codes, flags), and a hit replaces parsing, arithmetic and formatting by
+ * one load; the same doubles and text come out either way.
+ */
+#define MEMO_BITS 9
+
+struct memo_slot {
+	uint64_t key;          /* the value's bytes (value_key()) */
+	double bx;             /* feature_bx() of the value */
+	unsigned char len;     /* the value's length; 0 for an empty slot */
+	unsigned char fraglen; /* length of frag, 0 when it would not fit */
+	char frag[46];         /* the value's reason as the text shows it: "age=52 +0.41" */
+};
+
+struct lmi_model_memo {
+	struct memo_slot *slot;        /* nfeat << MEMO_BITS */
+	const struct memo_slot **used; /* per feature: the slot of the last row's value, or NULL */
+	unsigned char *name_q;         /* per feature: the name holds a byte CSV must quote */
+};
+
+/* Packs a value of 1 to 8 bytes into a word: with its length, it is the value. */
+static inline uint64_t value_key(const char *s, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Two overlapping loads; the bytes they share land in the same place. */
+	if (n >= 4) {
+		uint32_t a, b;
+
+		memcpy(&a, s, 4);
+		memcpy(&b, s + n - 4, 4);
+		return a | (uint64_t)b << (8 * (n - 4));
+	}
+	if (n >= 2) {
+		uint16_t a, b;
+
+		memcpy(&a, s, 2);
+		memcpy(&b, s + n - 2, 2);
+		return a | (uint64_t)b << (8 * (n - 2));
+	}
+	return (unsigned char)s[0];
+#else
+	uint64_t k = 0;
+
+	for (size_t i = 0; i < n; i++)
+		k |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return k;
+#endif
+}
+
+static int needs_quotes(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '"' || s[i] == ',' || s[i] == '\r' || s[i] == '\n')
+			return 1;
+	return 0;
+}
+
+struct lmi_model_memo *lmi_model_memo_new(const struct lmi_model *m)
+{
+	struct lmi_model_memo *mm = calloc(1, sizeof(*mm));
+
+	if (mm == NULL)
+		return NULL;
+	mm->slot = calloc(m->nfeat << MEMO_BITS, sizeof(*mm->slot));
+	mm->used = calloc(m->nfeat + 1, sizeof(*mm->used));
+	mm->name_q = calloc(m->nfeat + 1, 1);
+	if (mm->slot == NULL || mm->used == NULL || mm->name_q == NULL) {
+		lmi_model_memo_free(mm);
+		return NULL;
+	}
+	for (size_t j = 0; j < m->nfeat; j++)
+		mm->name_q[j] = (unsigned char)needs_quotes(m->feat[j].name, m->feat[j].namelen);
+	return mm;
+}
+
+void lmi_model_memo_free(struct lmi_model_memo *mm)
+{
+	if (mm == NULL)
+		return;
+	free(mm->slot);
+	free(mm->used);
+	free(mm->name_q);
+	free(mm);
+}
+
+static size_t fmt_fixed(char *buf, double v, int decimals, int plus);
+
+/* Looks up (or computes and keeps) feature j's value s of length n. */
+static int memo_bx(const struct lmi_model *m, struct lmi_model_memo *mm, size_t j,
+		   const char *s, size_t n, double *bx, const char **rule)
+{
+	const struct lmi_model_feature *f = &m->feat[j];
+	struct memo_slot *sl;
+	char num[40];
+	size_t k, dlen = n;
+	const char *disp = s;
+	uint64_t key;
+	int rc;
+
+	mm->used[j] = NULL;
+	if (n == 0 || n > 8)
+		return feature_bx(m, f, s, n, bx, rule);
+	key = value_key(s, n);
+	sl = &mm->slot[(j << MEMO_BITS) + ((key * 0x9E3779B97F4A7C15ull) >> (64 - MEMO_BITS))];
+	if (sl->len == n && sl->key == key) {
+		*bx = sl->bx;
+		mm->used[j] = sl;
+		return LMI_OK;
+	}
+	rc = feature_bx(m, f, s, n, bx, rule);
+	if (rc != LMI_OK)
+		return rc;
+	sl->key = key;
+	sl->len = (unsigned char)n;
+	sl->bx = *bx;
+	/* The reason as lmi_model_reasons() writes it: name=value, a space, the contribution. */
+	k = fmt_fixed(num, *bx - f->bmean, 2, 1);
+	if (is_missing(m, s, n)) {
+		disp = "(missing)";
+		dlen = 9;
+	}
+	sl->fraglen = 0;
+	if (f->namelen + dlen + k + 2 <= sizeof(sl->frag)) {
+		memcpy(sl->frag, f->name, f->namelen);
+		sl->frag[f->namelen] = '=';
+		memcpy(sl->frag + f->namelen + 1, disp, dlen);
+		sl->frag[f->namelen + 1 + dlen] = ' ';
+		memcpy(sl->frag + f->namelen + dlen + 2, num, k);
+		sl->fraglen = (unsigned char)(f->namelen + dlen + k + 2);
+	}
+	mm->used[j] = sl;
+	return LMI_OK;
+}
+
+int lmi_model_score_memo(const struct lmi_model *m, struct lmi_model_memo *mm,
+			 const struct lmi_csv_row *row, double *p, double *lp, double *contrib,
+			 struct lmi_score_err *e)
 {
 	double eta = m->term[0].est;
 
 	for (size_t j = 0; j < m->nfeat; j++) {
 		const struct lmi_model_feature *f = &m->feat[j];
 		const char *s = row->f[f->col];
-		double bx = 0, v;
+		size_t n = row->len[f->col];
+		double bx;
+		int rc = mm ? memo_bx(m, mm, j, s, n, &bx, &e->rule)
+			    : feature_bx(m, f, s, n, &bx, &e->rule);
 
-		if (is_missing(m, s, row->len[f->col])) {
-			if (f->tmiss < 0) {
-				e->rule = "missing";
-				goto bad;
-			}
-			bx = m->term[f->tmiss].est;
-			if (!f->categorical)
-				bx += m->term[f->tnum].est * (f->impute - f->center) / f->scale;
-		} else if (!f->categorical) {
-			if (num_parse(s, row->len[f->col], &v) != LMI_OK) {
-				e->rule = "not_numeric";
-				goto bad;
-			}
-			bx = m->term[f->tnum].est * (v - f->center) / f->scale;
-		} else {
-			long l = level_find(f, s, row->len[f->col]);
-
-			if (l < 0) {
-				e->rule = "unknown_level";
-				goto bad;
-			}
-			if (f->lterm[l] >= 0)
-				bx = m->term[f->lterm[l]].est;
+		if (rc != LMI_OK) {
+			e->feature = (int)j;
+			e->value = s;
+			return LMI_EPARSE;
 		}
 		eta += bx;
 		if (contrib != NULL)
 			contrib[j] = bx - f->bmean;
-		continue;
-bad:
-		e->feature = (int)j;
-		e->value = s;
-		return LMI_EPARSE;
 	}
 	*lp = eta;
 	*p = 1 / (1 + exp(-eta));
 	return LMI_OK;
+}
+
+int lmi_model_score(const struct lmi_model *m, const struct lmi_csv_row *row, double *p,
+		    double *lp, double *contrib, struct lmi_score_err *e)
+{
+	return lmi_model_score_memo(m, NULL, row, p, lp, contrib, e);
 }
 
 int lmi_model_parse_tiers(const char *s, double *low, double *high)
@@ -1810,11 +1968,12 @@ static size_t top_k(const double *c, size_t nfeat, size_t k, size_t *top)
 	return got;
 }
 
-int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
-		      const double *contrib, size_t k, char **buf, size_t *cap)
+int lmi_model_reasons_memo(const struct lmi_model *m, const struct lmi_model_memo *mm,
+			   const struct lmi_csv_row *row, const double *contrib, size_t k,
+			   char **buf, size_t *cap, int *needq)
 {
 	size_t stack[16], *top = stack, n, len = 0;
-	int rc;
+	int rc, q = 0;
 
 	if (k > m->nfeat)
 		k = m->nfeat;
@@ -1827,20 +1986,31 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 	rc = buf_reserve(buf, cap, 0, 1); /* the NUL of an empty list */
 	for (size_t r = 0; rc == LMI_OK && r < n; r++) {
 		const struct lmi_model_feature *f = &m->feat[top[r]];
+		const struct memo_slot *sl = mm ? mm->used[top[r]] : NULL;
 		const char *v = row->f[f->col];
 		size_t vlen = row->len[f->col];
 
 		if (is_missing(m, v, vlen)) {
 			v = "(missing)";
 			vlen = 9;
+		} else if (needq != NULL) {
+			q |= row->needq ? row->needq[f->col] : needs_quotes(v, vlen);
 		}
-		/* "; " name "=" value " " and at most 40 bytes of number */
-		rc = buf_reserve(buf, cap, len, f->namelen + vlen + 45);
+		if (needq != NULL)
+			q |= mm ? mm->name_q[top[r]] : needs_quotes(f->name, f->namelen);
+		/* "; " name "=" value " " and at most 40 bytes of number, or "; " and a frag */
+		rc = buf_reserve(buf, cap, len, f->namelen + vlen + 2 + sizeof(sl->frag) + 45);
 		if (rc != LMI_OK)
 			break;
 		if (r > 0) {
 			memcpy(*buf + len, "; ", 2);
 			len += 2;
+		}
+		if (sl != NULL && sl->fraglen > 0) {
+			/* One fixed-size copy, past the end of the text: there is room. */
+			memcpy(*buf + len, sl->frag, sizeof(sl->frag));
+			len += sl->fraglen;
+			continue;
 		}
 		memcpy(*buf + len, f->name, f->namelen);
 		len += f->namelen;
@@ -1854,7 +2024,15 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		(*buf)[len] = '\0';
 	if (top != stack)
 		free(top);
+	if (needq != NULL)
+		*needq = q;
 	return rc == LMI_OK ? (int)len : rc;
+}
+
+int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
+		      const double *contrib, size_t k, char **buf, size_t *cap)
+{
+	return lmi_model_reasons_memo(m, NULL, row, contrib, k, buf, cap, NULL);
 }
 
 long lmi_model_level_intern(struct lmi_model_feature *f, const char *s, size_t n)

@@ -178,6 +178,30 @@ int lmi_model_reasons(const struct lmi_model *m, const struct lmi_csv_row *row,
 		      const double *contrib, size_t k, char **buf, size_t *cap);
 
 /*
+ * A memo for scoring many rows with one bound model: values of up to 8 bytes
+ * that repeat (ages, codes, flags) are parsed, looked up and formatted once.
+ * Results are the same, to the bit, as without it.  NULL when out of memory;
+ * free it with lmi_model_memo_free() (which takes NULL).
+ */
+struct lmi_model_memo;
+struct lmi_model_memo *lmi_model_memo_new(const struct lmi_model *m);
+void lmi_model_memo_free(struct lmi_model_memo *mm);
+
+/* lmi_model_score() through memo mm (NULL: none). */
+int lmi_model_score_memo(const struct lmi_model *m, struct lmi_model_memo *mm,
+			 const struct lmi_csv_row *row, double *p, double *lp, double *contrib,
+			 struct lmi_score_err *e);
+
+/*
+ * lmi_model_reasons() for the row just scored through mm (NULL: none).  When
+ * needq is not NULL, *needq says whether the text holds a byte that a
+ * comma-separated writer must quote (from row->needq when the reader set it).
+ */
+int lmi_model_reasons_memo(const struct lmi_model *m, const struct lmi_model_memo *mm,
+			   const struct lmi_csv_row *row, const double *contrib, size_t k,
+			   char **buf, size_t *cap, int *needq);
+
+/*
  * Parses "low:0.2,high:0.5" (either order, both required, 0 < low <= high < 1).
  * Returns LMI_OK or LMI_EINVAL.
  */
