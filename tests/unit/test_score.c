@@ -1,4 +1,7 @@
-/* Unit tests for the scoring fast paths: fixed-point formatting, number parsing, top-k reasons. */
+/*
+ * Unit tests for the scoring fast paths: fixed-point formatting, number
+ * parsing, top-k reasons, and the memo of repeated values.
+ */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -224,11 +227,142 @@ static void reasons_random(void)
 	free(buf);
 }
 
+/* Whether text holds a byte a comma-separated writer must quote. */
+static int csv_needs_quotes(const char *s)
+{
+	return strpbrk(s, "\",\r\n") != NULL;
+}
+
+/* A categorical value: level i of 40, 1 to 12 bytes, some with a comma or a quote. */
+static void level_name(char *out, size_t cap, unsigned i)
+{
+	static const char *const odd[] = { "a,b", "q\"x", "long,level12", "x" };
+
+	if (i < 4)
+		snprintf(out, cap, "%s", odd[i]);
+	else
+		snprintf(out, cap, "%.*s", (int)(1 + i % 12), "L0123456789abcdef" + i % 5);
+}
+
+/*
+ * A numeric value: integers 0..4999 (more than the memo's 512 slots, so slots
+ * are replaced), decimals longer than 8 bytes (no memo), sometimes "NA" or
+ * empty (missing), and in scoring now and then not a number.
+ */
+static void number_text(char *out, size_t cap, int scoring)
+{
+	unsigned r = (unsigned)(rng() % 100);
+
+	if (r < 5)
+		snprintf(out, cap, "NA");
+	else if (r < 8)
+		out[0] = '\0';
+	else if (r < 20)
+		snprintf(out, cap, "%.6f", unit_rand() * 90);
+	else if (scoring && r < 22)
+		snprintf(out, cap, "x%u", (unsigned)(rng() % 10));
+	else
+		snprintf(out, cap, "%u", (unsigned)(rng() % 5000));
+}
+
+/* Fills a row of y (training only), age, code, flag and a feature with a long name. */
+static void memo_row(char v[5][40], char **f, size_t *len, unsigned char *q, int scoring)
+{
+	snprintf(v[0], 40, "%u", (unsigned)(rng() % 2));
+	number_text(v[1], 40, scoring);
+	if (scoring && rng() % 50 == 0)
+		snprintf(v[2], 40, "unseen");
+	else
+		level_name(v[2], 40, (unsigned)(rng() % 40));
+	snprintf(v[3], 40, "%u", (unsigned)(rng() % 2));
+	number_text(v[4], 40, scoring);
+	for (int i = 0; i < 5; i++) {
+		f[i] = v[i];
+		len[i] = strlen(v[i]);
+		q[i] = (unsigned char)csv_needs_quotes(v[i]);
+	}
+}
+
+/*
+ * The memo must change nothing: on random rows, scores, linear predictors
+ * and contributions are the same bits as without it, errors the same, the
+ * reasons text the same bytes, and its needq flag what a scan of the text says.
+ */
+static void memo_random(void)
+{
+	static const char *const longname = "feature_with_a_name_too_long_for_a_memo_fragment";
+	struct lmi_model m;
+	char err[256] = "", v[5][40], *f[5], feats[128];
+	size_t len[5], cap1 = 0, cap2 = 0;
+	unsigned char q[5];
+	struct lmi_csv_row row = { 5, f, len, 2, q };
+	struct lmi_model_memo *mm;
+	char *b1 = NULL, *b2 = NULL;
+	long bad = 0, scored = 0, rejected = 0;
+
+	snprintf(feats, sizeof(feats), "age,code,flag,%s", longname);
+	CHECK_INT(lmi_model_init(&m, "y", feats, "code", NULL, 0, err, sizeof(err)), LMI_OK);
+	m.missing = LMI_MISSING_INDICATOR;
+	m.na = strdup("NA");
+	m.l2 = 1.0;
+	m.target_col = 0;
+	for (size_t j = 0; j < 4; j++)
+		m.feat[j].col = (int)j + 1;
+	for (int i = 0; i < 4000; i++) {
+		memo_row(v, f, len, q, 0);
+		CHECK_INT(lmi_model_add(&m, &row, err, sizeof(err)), LMI_OK);
+	}
+	CHECK_INT(lmi_model_fit(&m, err, sizeof(err)), LMI_OK);
+	mm = lmi_model_memo_new(&m);
+	CHECK(mm != NULL);
+	for (int i = 0; i < 30000; i++) {
+		struct lmi_score_err e1 = { 0 }, e2 = { 0 };
+		double p1 = 0, p2 = 0, lp1 = 0, lp2 = 0, c1[4] = { 0 }, c2[4] = { 0 };
+		size_t k = rng() % 5;
+		int rc1, rc2, n1, n2, nq = -1;
+
+		memo_row(v, f, len, q, 1);
+		row.needq = rng() % 4 ? q : NULL;
+		rc1 = lmi_model_score(&m, &row, &p1, &lp1, c1, &e1);
+		rc2 = lmi_model_score_memo(&m, mm, &row, &p2, &lp2, c2, &e2);
+		if (rc1 != rc2 || (rc1 != LMI_OK && (strcmp(e1.rule, e2.rule) != 0 ||
+						     e1.feature != e2.feature || e1.value != e2.value))) {
+			bad++;
+			continue;
+		}
+		if (rc1 != LMI_OK) {
+			rejected++;
+			continue;
+		}
+		scored++;
+		n1 = lmi_model_reasons(&m, &row, c1, k, &b1, &cap1);
+		n2 = lmi_model_reasons_memo(&m, mm, &row, c2, k, &b2, &cap2, &nq);
+		if (memcmp(&p1, &p2, sizeof(p1)) != 0 || memcmp(&lp1, &lp2, sizeof(lp1)) != 0 ||
+		    memcmp(c1, c2, sizeof(c1)) != 0 || n1 != n2 || n1 < 0 || strcmp(b1, b2) != 0 ||
+		    nq != csv_needs_quotes(b2)) {
+			if (bad < 3)
+				printf("# row %d: '%s' vs '%s' (needq %d)\n", i, b1, b2, nq);
+			bad++;
+		}
+	}
+	CHECK_INT(bad, 0);
+	/* Both kinds of row occurred often enough to mean something. */
+	CHECK(scored > 10000);
+	CHECK(rejected > 1000);
+	printf("# memo: %ld rows scored, %ld rejected, all as without the memo\n", scored, rejected);
+	lmi_model_memo_free(mm);
+	lmi_model_memo_free(NULL);
+	free(b1);
+	free(b2);
+	lmi_model_release(&m);
+}
+
 int main(void)
 {
 	fmt_edges();
 	fmt_random();
 	num_random();
 	reasons_random();
+	memo_random();
 	return UNIT_DONE();
 }
