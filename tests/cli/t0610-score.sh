@@ -26,6 +26,15 @@ c,,0,low,0.845535,high,edu=low +0.50; ui=0 -0.40; age=(missing) +0.27
 d,20,0,mid,0.500000,high,age=20 -1.03; ui=0 -0.40; edu=mid +0.10
 e,0,0,high,0.167982,low,age=0 -2.03; edu=high -0.50; ui=0 -0.40\n'
 t hand 0 'score -m $D/model-hand.csv' "$IN" "$OUT" 'lmi-score: in=5 out=5 rejected=0 duplicates=0\n'
+# The same model with level low renamed lo"w,x (model-hand-quote.csv): the reasons
+# text then holds a quote and a comma and goes out quoted, on first sight of the
+# level and on the repeat (the second comes from the memo of repeated values).
+t reasons-quoted 0 'score -q -m $D/model-hand-quote.csv' \
+	'id,age,ui,edu\nc,,0,"lo""w,x"\na,52,1,mid\nc2,,0,"lo""w,x"\n' \
+'id,age,ui,edu,score,tier,reasons
+c,,0,"lo""w,x",0.845535,high,"edu=lo""w,x +0.50; ui=0 -0.40; age=(missing) +0.27"
+a,52,1,mid,0.916827,high,age=52 +0.57; ui=1 +0.40; edu=mid +0.10
+c2,,0,"lo""w,x",0.845535,high,"edu=lo""w,x +0.50; ui=0 -0.40; age=(missing) +0.27"\n' ''
 t top-k-1 0 'score -q -m $D/model-hand.csv --top-k 1 | cut -d, -f5-' "$IN" \
 'score,tier,reasons
 0.916827,high,age=52 +0.57
