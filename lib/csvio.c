@@ -234,33 +234,6 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
 	       (nl ? SCAN_NL | SCAN_QUOTE : 0) | (q ? SCAN_QUOTE : 0);
 }
 
-/* Copies n bytes (no scan); on_field()'s fallback should libcsv not write into the arena. */
-static inline void copy_field(char *dst, const unsigned char *src, size_t n)
-{
-	uint64_t a, b, c, d;
-
-	if (n < 8) {
-		if (n > 0)
-			(void)short_word(src, n, dst);
-	} else if (n <= 16) { /* two overlapping words: no call for most fields */
-		memcpy(&a, src, 8);
-		memcpy(&b, src + n - 8, 8);
-		memcpy(dst, &a, 8);
-		memcpy(dst + n - 8, &b, 8);
-	} else if (n <= 32) {
-		memcpy(&a, src, 8);
-		memcpy(&b, src + 8, 8);
-		memcpy(&c, src + n - 16, 8);
-		memcpy(&d, src + n - 8, 8);
-		memcpy(dst, &a, 8);
-		memcpy(dst + 8, &b, 8);
-		memcpy(dst + n - 16, &c, 8);
-		memcpy(dst + n - 8, &d, 8);
-	} else {
-		memcpy(dst, src, n);
-	}
-}
-
 /*
  * prescan() looks at each input chunk once, 64 bytes at a time, before libcsv
  * does, with one bit per byte for quotes, blanks (space, tab) and specials
@@ -739,11 +712,10 @@ static void field_too_long(struct lmi_csv *r)
 }
 
 /*
- * on_field() for everything but the common case: caps, growth, and fields to
- * check in full.  Kept out of line so that the common case needs no stack frame.
+ * on_field() for everything but the common case: caps, growth, fields to
+ * check in full, and a field not where aim_parser() pointed libcsv.
  */
-__attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
-							 const unsigned char *data, size_t n)
+static void field_check(struct lmi_csv *r, const unsigned char *data, size_t n)
 {
 	const struct lmi_csv_mark *mark;
 	int in_arena = data == (const unsigned char *)r->arena + r->alen;
@@ -776,6 +748,14 @@ __attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
 	keep_field(r, n, (scan & SCAN_QUOTE) || (mark != NULL && mark->needq));
 }
 
+/* Kept out of line, so that on_field()'s common case needs no stack frame. */
+__attribute__((noinline, cold)) static void field_slow(struct lmi_csv *r,
+							 const unsigned char *data, size_t n)
+{
+	field_check(r, data, n);
+	aim_parser(r);
+}
+
 /*
  * libcsv's field callback: in the common case the field already lies in the
  * arena, and takes the flags prescan() worked out; anything else goes to
@@ -791,14 +771,11 @@ static void on_field(void *data, size_t n, void *ctx)
 	 * parse_chunk() made room for every field the chunk can end; fast_lim is
 	 * 0 when the field must be checked (or after an error), else max_field + 1.
 	 */
-	if (n >= r->fast_lim) {
+	if (n >= r->fast_lim || data != at) { /* the latter only if libcsv wrote elsewhere */
 		field_slow(r, data, n);
-		aim_parser(r);
 		return;
 	}
 	mark = take_mark(r);
-	if (data != at) /* only if libcsv stopped writing where aim_parser() points */
-		copy_field(at, data, n);
 	if (mark == NULL) {
 		keep_field(r, n, 0);
 	} else {
