@@ -17,7 +17,7 @@
 # Environment: BENCH_DIR (default bench-out/), BENCH_ROWS_VACANCY,
 # BENCH_ROWS_CLAIM, BENCH_ROWS_TRAINING, BENCH_ROWS_SEEKER,
 # BENCH_ROWS_SEEKER_BIG, BENCH_ROWS_VACANCY_SMALL, BENCH_REPEAT (runs per measurement, best kept;
-# default 2), BENCH_ONLY (a glob: only snippets whose name matches),
+# default 3, as the README's figures), BENCH_ONLY (a glob: only snippets whose name matches),
 # BENCH_CLOCK (wall, the default, or cpu: user + system time, steadier on a
 # busy machine but flattering to multi-threaded references such as Miller).
 set -eu
@@ -33,7 +33,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${BENCH_ROWS_SEEKER:=500000}"
 : "${BENCH_ROWS_SEEKER_BIG:=4000000}"
 : "${BENCH_ROWS_VACANCY_SMALL:=82000}"
-: "${BENCH_REPEAT:=2}"
+: "${BENCH_REPEAT:=3}"
 : "${BENCH_ONLY:=*}"
 : "${BENCH_CLOCK:=wall}"
 PATH=$LMI_BIN:$PATH
