@@ -245,8 +245,9 @@ static unsigned copy_scan(char *dst, const unsigned char *src, size_t n)
  *    unquoted fields) trims nothing here, and its inline test can stand in for
  *    the per-byte call to no_space();
  *  - the chunk is valid UTF-8 without NUL bytes: then its fields are kept
- *    unscanned where libcsv wrote them, and which of them need quotes on output or hold LFs comes
- *    from the marks prescan() leaves by field number (see add_mark()).
+ *    unscanned where libcsv wrote them, and which of them need quotes on
+ *    output or hold LFs comes from the marks prescan() leaves by field
+ *    number (see add_mark()).
  * None of this may change what is read: tests/unit/test_csvio_random.c
  * checks random files against the fields they were made from.
  */
