@@ -1625,7 +1625,8 @@ struct lmi_model_memo *lmi_model_memo_new(const struct lmi_model *m)
 
 	if (mm == NULL)
 		return NULL;
-	mm->slot = calloc((m->nfeat << MEMO_BITS) + 1, sizeof(*mm->slot)); /* + 1: never calloc(0) */
+	/* + 1: never calloc(0), which may return NULL */
+	mm->slot = calloc((m->nfeat << MEMO_BITS) + 1, sizeof(*mm->slot));
 	mm->used = calloc(m->nfeat + 1, sizeof(*mm->used));
 	mm->name_q = calloc(m->nfeat + 1, 1);
 	if (mm->slot == NULL || mm->used == NULL || mm->name_q == NULL) {
