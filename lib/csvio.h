@@ -54,6 +54,13 @@ struct lmi_csv_mark {
 
 struct lmi_csv_thread; /* private: the reader thread (csvio.c) */
 
+/*
+ * A reader.  While its thread runs, the thread writes the parser's fields
+ * for every field it reads, and the reading side touches r for every row;
+ * the two groups sit on cache lines of their own (_Alignas(64)), or each
+ * write would pull the other core's line away.  Declare readers as objects
+ * (automatic or static), which the compiler aligns; do not malloc() one.
+ */
 struct lmi_csv {
 	/* Public, read-only. */
 	const char *name;          /* file name for messages; "<stdin>" for standard input */
@@ -68,7 +75,7 @@ struct lmi_csv {
 	unsigned flags;
 	unsigned char delim;
 	size_t max_field;
-	struct csv_parser p;
+	_Alignas(64) struct csv_parser p; /* the thread's, from here to outf */
 	int parser_ready;
 	int eof;
 	int started; /* first byte seen (BOM check done) */
@@ -97,10 +104,10 @@ struct lmi_csv {
 	size_t cur_first, cur_at; /* the record being read: first field's index and offset */
 	struct lmi_csv_pending *rows;
 	size_t nrows, rcap, rpos;
+	int full_read;  /* fill(): the last read filled the chunk, so more may follow */
 	_Alignas(64) char **outf; /* the reading side from here on: a cache line of its own */
 	size_t outcap;
 	char *hdr_mem;
-	int full_read;  /* fill(): the last read filled the chunk, so more may follow */
 	int may_thread; /* the header is in: next_raw() may hand parsing to a thread */
 	struct lmi_csv_thread *thr;
 };
