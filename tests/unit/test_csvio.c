@@ -1,4 +1,6 @@
 /* Unit tests for lib/csvio: line numbers across chunks, caps, header modes, writer quoting. */
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +33,26 @@ static const char *write_row(const char *const *f, size_t n)
 	return out;
 }
 
+#define LINE_OF(f) (offsetof(struct lmi_csv, f) / 64)
+
+/*
+ * The reader thread writes the parser's fields (and those after them, up to
+ * outf) for every field it reads; the reading side reads header, flags, thr
+ * and outf for every row.  A line shared by the two made threaded scoring
+ * up to twice as slow, so the layout is checked here.
+ */
+static void layout(void)
+{
+	size_t first = LINE_OF(p), last = (offsetof(struct lmi_csv, outf) - 1) / 64;
+
+	CHECK_INT(alignof(struct lmi_csv), 64);
+	CHECK_INT(offsetof(struct lmi_csv, p) % 64, 0);
+	CHECK_INT(offsetof(struct lmi_csv, outf) % 64, 0);
+	CHECK(LINE_OF(header) < first && LINE_OF(flags) < first);
+	CHECK(LINE_OF(outcap) > last && LINE_OF(thr) > last && LINE_OF(may_thread) > last);
+	CHECK(LINE_OF(full_read) <= last); /* written once a chunk by the thread */
+}
+
 int main(void)
 {
 	struct lmi_csv r;
@@ -40,6 +62,7 @@ int main(void)
 	size_t n, k;
 	int rc;
 
+	layout();
 	/* 30,000 rows straddle several 64 KiB chunks; the last row is on line 30,001. */
 	big = malloc(1 << 20);
 	n = (size_t)snprintf(big, 32, "id,text\n");
