@@ -1511,10 +1511,11 @@ static inline int wreserve(struct lmi_csvw *w, size_t more)
 }
 
 /*
- * Copies n bytes of s to dst (room for n) and says whether they hold a byte
- * that forces quoting; then the caller writes the quoted form over it.
+ * Copies n bytes of s to dst (room for n; NULL: only test) and says whether
+ * they hold a byte that forces quoting; then the caller writes the quoted
+ * form over it.
  */
-static int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char delim)
+static inline int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char delim)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	uint64_t v, hit = 0;
@@ -1531,7 +1532,8 @@ static int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char d
 			if (i + 16 > n)
 				i = n - 16;
 			x = _mm_loadu_si128((const __m128i *)(const void *)(u + i));
-			_mm_storeu_si128((__m128i *)(void *)(dst + i), x);
+			if (dst != NULL)
+				_mm_storeu_si128((__m128i *)(void *)(dst + i), x);
 			any = _mm_or_si128(any, _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, kd),
 									  _mm_cmpeq_epi8(x, kq)),
 							     _mm_or_si128(_mm_cmpeq_epi8(x, klf),
@@ -1544,19 +1546,26 @@ static int copy_needs_quotes(char *dst, const char *s, size_t n, unsigned char d
 #endif
 	for (; i + 8 <= n; i += 8) {
 		memcpy(&v, u + i, 8);
-		memcpy(dst + i, &v, 8);
+		if (dst != NULL)
+			memcpy(dst + i, &v, 8);
 		hit |= quote_hits(v, delim);
 	}
 	if (i < n) {
 		if (n >= 8) { /* the last 8 bytes, overlapping some already tested */
 			memcpy(&v, u + n - 8, 8);
-			memcpy(dst + n - 8, &v, 8);
+			if (dst != NULL)
+				memcpy(dst + n - 8, &v, 8);
 		} else {
 			v = short_word(u, n, dst);
 		}
 		hit |= quote_hits(v, delim);
 	}
 	return hit != 0;
+}
+
+int lmi_csvw_needs_quotes(const char *s, size_t n, unsigned char delim)
+{
+	return copy_needs_quotes(NULL, s, n, delim);
 }
 
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n)

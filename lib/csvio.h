@@ -186,6 +186,8 @@ void lmi_csvw_clear(struct lmi_csvw *w);
 /* Appends nfields fields that a writer with the same delimiter already encoded as s[0..n). */
 int lmi_csvw_encoded(struct lmi_csvw *w, const char *s, size_t n, size_t nfields);
 int lmi_csvw_field(struct lmi_csvw *w, const char *s, size_t n);
+/* 1 when lmi_csvw_field() would quote s[0..n) for a writer with this delimiter. */
+int lmi_csvw_needs_quotes(const char *s, size_t n, unsigned char delim);
 int lmi_csvw_str(struct lmi_csvw *w, const char *s);
 int lmi_csvw_endrow(struct lmi_csvw *w);
 /*

@@ -1611,14 +1611,6 @@ static inline uint64_t value_key(const char *s, size_t n)
 #endif
 }
 
-static int needs_quotes(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == '"' || s[i] == ',' || s[i] == '\r' || s[i] == '\n')
-			return 1;
-	return 0;
-}
-
 struct lmi_model_memo *lmi_model_memo_new(const struct lmi_model *m)
 {
 	struct lmi_model_memo *mm = calloc(1, sizeof(*mm));
@@ -1633,8 +1625,11 @@ struct lmi_model_memo *lmi_model_memo_new(const struct lmi_model *m)
 		lmi_model_memo_free(mm);
 		return NULL;
 	}
-	for (size_t j = 0; j < m->nfeat; j++)
-		mm->name_q[j] = (unsigned char)needs_quotes(m->feat[j].name, m->feat[j].namelen);
+	for (size_t j = 0; j < m->nfeat; j++) {
+		const struct lmi_model_feature *f = &m->feat[j];
+
+		mm->name_q[j] = (unsigned char)lmi_csvw_needs_quotes(f->name, f->namelen, ',');
+	}
 	return mm;
 }
 
@@ -1995,10 +1990,11 @@ int lmi_model_reasons_memo(const struct lmi_model *m, const struct lmi_model_mem
 			v = "(missing)";
 			vlen = 9;
 		} else if (needq != NULL) {
-			q |= row->needq ? row->needq[f->col] : needs_quotes(v, vlen);
+			q |= row->needq ? row->needq[f->col] : lmi_csvw_needs_quotes(v, vlen, ',');
 		}
 		if (needq != NULL)
-			q |= mm ? mm->name_q[top[r]] : needs_quotes(f->name, f->namelen);
+			q |= mm ? mm->name_q[top[r]]
+				: lmi_csvw_needs_quotes(f->name, f->namelen, ',');
 		/* "; " name "=" value " " and at most 40 bytes of number, or "; " and a frag */
 		rc = buf_reserve(buf, cap, len, f->namelen + vlen + 2 + sizeof(sl->frag) + 45);
 		if (rc != LMI_OK)
