@@ -1200,8 +1200,23 @@ static void count_error_direct(void)
 
 static void header_modes(size_t long_hdr)
 {
+	/* With header_from, the header line is in its own file and the rest one line up. */
+	static const struct {
+		const char *label;
+		unsigned flags;
+		int header_from, skip, numbered;
+		size_t from;
+	} cases[] = {
+		{ "header", 0, 0, 0, 0, 1 },
+		{ "--skip-headers", LMI_CSV_SKIP_HEADERS, 0, 1, 0, 1 },
+		{ "--no-header", LMI_CSV_NO_HEADER, 0, 0, 1, 0 },
+		/* no row is "1".."5" */
+		{ "--no-header --skip-headers", LMI_CSV_NO_HEADER | LMI_CSV_SKIP_HEADERS, 0, 0, 1, 0 },
+		{ "--header-from", 0, 1, 0, 0, 1 },
+		{ "--header-from --skip-headers", LMI_CSV_SKIP_HEADERS, 1, 1, 0, 1 },
+	};
 	struct lmi_csv_opts o = { 0 };
-	char path[96], hpath[96], label[64];
+	char path[96], hpath[96], rest[96];
 	struct gen g;
 	struct want w = { &g, 1, 0, 0, 0 };
 
@@ -1212,38 +1227,20 @@ static void header_modes(size_t long_hdr)
 	add_header(&g);
 	gen_to(&g, 1500000);
 	write_gen("thr", &g, path, sizeof(path));
-	snprintf(label, sizeof(label), "header");
-	CHECK_INT(both(label, path, &o, &w), 0);
-	o.flags = LMI_CSV_SKIP_HEADERS;
-	w.skip = 1;
-	snprintf(label, sizeof(label), "--skip-headers");
-	CHECK_INT(both(label, path, &o, &w), 0);
-	o.flags = LMI_CSV_NO_HEADER;
-	w.skip = 0;
-	w.from = 0;
-	w.numbered = 1;
-	snprintf(label, sizeof(label), "--no-header");
-	CHECK_INT(both(label, path, &o, &w), 0);
-	o.flags = LMI_CSV_NO_HEADER | LMI_CSV_SKIP_HEADERS; /* no row is "1".."5" */
-	snprintf(label, sizeof(label), "--no-header --skip-headers");
-	CHECK_INT(both(label, path, &o, &w), 0);
-
-	/* --header-from: the header line in its own file, the rest one line up. */
 	snprintf(hpath, sizeof(hpath), "%s", unit_scratch("thr-h", g.text.p, g.rec[0].end));
-	snprintf(path, sizeof(path), "%s",
-		 unit_scratch("thr", g.text.p + g.rec[0].end, g.text.n - g.rec[0].end));
-	o.header_from = hpath;
-	o.flags = 0;
-	w.from = 1;
-	w.numbered = 0;
-	w.line_off = 1;
-	snprintf(label, sizeof(label), "--header-from");
-	CHECK_INT(both(label, path, &o, &w), 0);
-	o.flags = LMI_CSV_SKIP_HEADERS;
-	w.skip = 1;
-	snprintf(label, sizeof(label), "--header-from --skip-headers");
-	CHECK_INT(both(label, path, &o, &w), 0);
+	snprintf(rest, sizeof(rest), "%s",
+		 unit_scratch("thr-r", g.text.p + g.rec[0].end, g.text.n - g.rec[0].end));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		o.flags = cases[i].flags;
+		o.header_from = cases[i].header_from ? hpath : NULL;
+		w.from = cases[i].from;
+		w.skip = cases[i].skip;
+		w.numbered = cases[i].numbered;
+		w.line_off = (unsigned long)cases[i].header_from;
+		CHECK_INT(both(cases[i].label, cases[i].header_from ? rest : path, &o, &w), 0);
+	}
 	unlink(hpath);
+	unlink(rest);
 	gen_release(&g);
 }
 
