@@ -995,9 +995,10 @@ static int take_row(struct lmi_csv *r, struct lmi_csv_row *row, char *arena, siz
  * The thread runs fill() on r as the one thread would, and hands each
  * chunk's complete records over in a batch: the queue's buffers themselves,
  * swapped for a free batch's.  Two batches: the reader reads one while the
- * thread fills the other.  While the thread runs, the reading side touches
- * only the batches and r->outf; everything else in r is the thread's until
- * it is joined (errors included: they travel in r, read after the join).
+ * thread fills the other.  While the thread runs, the reading side writes
+ * only the batches and r->outf onward, and reads besides only what the
+ * thread never writes (header, flags); everything else in r is the thread's
+ * until it is joined (errors included: they travel in r, read after the join).
  */
 struct lmi_csv_batch {
 	char *arena;
